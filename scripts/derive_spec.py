@@ -1,0 +1,98 @@
+"""Derive the OpenAPI subset ringforward serves from RingCentral's public spec.
+
+Usage: uv run python scripts/derive_spec.py ../shared/spec/ringcentral-openapi.json
+Writes src/ringforward/api/openapi/ringcentral-subset.json: only the operations we
+implement and the components they reach, so request validation and our published
+document use RingCentral's own field names, enums and response schemas.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+OPERATIONS = {
+    "/restapi": ["get"],
+    "/restapi/oauth/token": ["post"],
+    "/restapi/oauth/revoke": ["post"],
+    "/restapi/v1.0/account/{accountId}": ["get"],
+    "/restapi/v1.0/account/{accountId}/extension": ["get"],
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}": ["get"],
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/forwarding-number": [
+        "get",
+        "post",
+        "delete",
+    ],
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/forwarding-number/{forwardingNumberId}": [  # noqa: E501
+        "get",
+        "put",
+        "delete",
+    ],
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/answering-rule": ["get", "post"],
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/answering-rule/{ruleId}": [
+        "get",
+        "put",
+        "delete",
+    ],
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/business-hours": ["get", "put"],
+}
+OUTPUT = Path(__file__).resolve().parents[1] / "src/ringforward/api/openapi/ringcentral-subset.json"
+
+
+def _refs(node: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                found.add(value)
+            else:
+                found |= _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _refs(value)
+    return found
+
+
+def derive(spec: dict[str, Any]) -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for path, methods in OPERATIONS.items():
+        source = spec["paths"][path]
+        paths[path] = {m: source[m] for m in methods}
+        if "parameters" in source:
+            paths[path]["parameters"] = source["parameters"]
+    components: dict[str, dict[str, Any]] = {}
+    pending = _refs(paths)
+    while pending:
+        ref = pending.pop()
+        _, _, kind, name = ref.split("/", 3)
+        if name in components.setdefault(kind, {}):
+            continue
+        node = spec["components"][kind][name]
+        components[kind][name] = node
+        pending |= _refs(node)
+    components["securitySchemes"] = spec["components"]["securitySchemes"]
+    return {
+        "openapi": spec["openapi"],
+        "info": {
+            "title": "ringforward (RingCentral-compatible subset)",
+            "version": "1.0",
+            "description": "The RingCentral operations ringforward implements, with "
+            "RingCentral's own schemas.",
+        },
+        "paths": paths,
+        "components": components,
+    }
+
+
+def main() -> None:
+    source = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/spec/ringcentral-openapi.json")
+    subset = derive(json.loads(source.read_text()))
+    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    OUTPUT.write_text(json.dumps(subset, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {OUTPUT} ({OUTPUT.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+"""ringforward: a RingCentral-compatible call-handling service and ring-group toolkit."""
+
+__version__ = "0.1.0"

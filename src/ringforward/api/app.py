@@ -1,0 +1,79 @@
+"""The ASGI application: routers, error handlers and start-up (migrations, demo data)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ringforward.api import errors
+from ringforward.api.routes import (
+    account,
+    answering_rule,
+    business_hours,
+    forwarding_number,
+    oauth,
+    version,
+)
+from ringforward.api.spec import ringcentral_subset
+from ringforward.config import Settings
+from ringforward.domain.errors import DomainError
+from ringforward.service.provisioning import load_demo
+from ringforward.store.database import Database, migrate
+
+log = logging.getLogger("ringforward")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await migrate(settings.database_url)
+        db = Database(settings.database_url)
+        app.state.db = db
+        if settings.demo and await load_demo(db):
+            log.info("demo data loaded")
+        try:
+            yield
+        finally:
+            await db.dispose()
+
+    app = FastAPI(
+        title="ringforward",
+        lifespan=lifespan,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.max_body_bytes = settings.max_body_bytes
+    app.add_exception_handler(DomainError, errors.on_domain_error)
+    app.add_exception_handler(StarletteHTTPException, errors.on_http_error)
+    app.add_exception_handler(RequestValidationError, errors.on_request_validation_error)
+    for module in (version, oauth, account, forwarding_number, answering_rule, business_hours):
+        app.include_router(module.router)
+
+    @app.get("/restapi/openapi.json", include_in_schema=False)
+    async def openapi_document() -> dict[str, Any]:
+        return ringcentral_subset()
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(_request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=error)
+        return JSONResponse(
+            {
+                "errorCode": "CMN-500",
+                "message": "Internal server error",
+                "errors": [{"errorCode": "CMN-500", "message": "Internal server error"}],
+            },
+            status_code=500,
+        )
+
+    return app

@@ -1,0 +1,58 @@
+"""What every route needs: the database, the caller's principal, the base URL, flags."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from ringforward.config import Settings
+from ringforward.domain.errors import invalid
+from ringforward.service.access import Principal
+from ringforward.service.auth import authenticate
+from ringforward.store.database import Database
+
+
+def database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def settings(request: Request) -> Settings:
+    current: Settings = request.app.state.settings
+    return current
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+async def principal(request: Request) -> Principal:
+    """The caller, from its bearer token; remembered on the request for later layers."""
+    cached = getattr(request.state, "principal", None)
+    if isinstance(cached, Principal):
+        return cached
+    found = await authenticate(database(request), bearer_token(request))
+    request.state.principal = found
+    return found
+
+
+def query_flag(request: Request, name: str, default: bool = False) -> bool:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.lower()
+    if lowered not in ("true", "false"):
+        raise invalid(name, "must be true or false")
+    return lowered == "true"
+
+
+def extensions_enabled(request: Request) -> bool:
+    """Our optional extensions (ETag, If-Match, PATCH, call flow) unless strict mode."""
+    return not settings(request).strict_ringcentral

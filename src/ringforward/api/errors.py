@@ -1,0 +1,93 @@
+"""RingCentral error bodies and the HTTP status of every refusal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ringforward.domain.errors import (
+    AuthenticationError,
+    ConflictError,
+    DomainError,
+    NotFoundError,
+    OAuthError,
+    PermissionDeniedError,
+    PreconditionFailedError,
+)
+
+_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (AuthenticationError, 401),
+    (NotFoundError, 404),
+    (ConflictError, 409),
+    (PermissionDeniedError, 403),
+    (PreconditionFailedError, 412),
+)
+
+
+class HttpError(DomainError):
+    """A refusal decided by the HTTP edge itself (content type, size, method…)."""
+
+    def __init__(self, status: int, message: str, *, code: str) -> None:
+        super().__init__(message, code=code)
+        self.status = status
+
+
+def status_of(error: DomainError) -> int:
+    if isinstance(error, OAuthError | HttpError):
+        return error.status
+    for kind, status in _STATUS:
+        if isinstance(error, kind):
+            return status
+    return 400
+
+
+def error_body(error: DomainError) -> dict[str, Any]:
+    errors = []
+    for detail in error.details:
+        entry: dict[str, Any] = {"errorCode": detail.error_code, "message": detail.message}
+        if detail.parameter_name:
+            entry["parameterName"] = detail.parameter_name
+        errors.append(entry)
+    body: dict[str, Any] = {"errorCode": error.code, "message": error.message, "errors": errors}
+    if isinstance(error, OAuthError):
+        body["error"] = error.oauth_error
+        body["error_description"] = error.message
+    return body
+
+
+def error_response(error: DomainError, headers: dict[str, str] | None = None) -> JSONResponse:
+    status = status_of(error)
+    all_headers = dict(headers or {})
+    if status == 401:
+        all_headers.setdefault("WWW-Authenticate", "Bearer")
+    return JSONResponse(error_body(error), status_code=status, headers=all_headers)
+
+
+async def on_domain_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, DomainError)
+    return error_response(error)
+
+
+_HTTP_CODES = {404: "CMN-102", 405: "CMN-405", 413: "CMN-413", 415: "CMN-415"}
+
+
+async def on_http_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    message = {404: "Resource not found", 405: "Method not allowed"}.get(
+        error.status_code, str(error.detail)
+    )
+    code = _HTTP_CODES.get(error.status_code, "CMN-101")
+    return error_response(
+        HttpError(error.status_code, message, code=code), dict(error.headers or {})
+    )
+
+
+async def on_request_validation_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    first = error.errors()[0] if error.errors() else {}
+    name = ".".join(str(part) for part in first.get("loc", ())[1:]) or "request"
+    return error_response(DomainError(f"Parameter [{name}] value is invalid", parameter_name=name))

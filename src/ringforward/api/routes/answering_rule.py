@@ -1,0 +1,153 @@
+"""Answering rules: list, create custom, read, update (merge or JSON Patch), delete custom."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonpatch
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from ringforward.api.body import check_schema, read_json
+from ringforward.api.deps import base_url, database, extensions_enabled, principal, query_flag
+from ringforward.api.errors import HttpError
+from ringforward.api.paging import page_request, paged
+from ringforward.api.render import rule_json
+from ringforward.domain.errors import ConflictError, invalid
+from ringforward.domain.model import RULE_TYPES
+from ringforward.service import answering_rules as use_cases
+from ringforward.service.answering_rules import RuleFilter, RuleView
+from ringforward.service.rules_store import etag_of
+
+router = APIRouter(prefix="/restapi/v1.0/account/{accountId}/extension/{extensionId}")
+JSON_PATCH = "application/json-patch+json"
+
+
+def _rule_response(
+    request: Request, view: RuleView, *, show_inactive: bool = False
+) -> JSONResponse:
+    body = rule_json(
+        base_url(request),
+        view.target.extension,
+        view.rule,
+        view.numbers,
+        show_inactive=show_inactive,
+    )
+    headers = {"ETag": etag_of(view.rule)} if extensions_enabled(request) else {}
+    return JSONResponse(body, headers=headers)
+
+
+def _if_match(request: Request) -> str | None:
+    return request.headers.get("if-match") if extensions_enabled(request) else None
+
+
+@router.get("/answering-rule")
+async def list_rules(request: Request, accountId: str, extensionId: str) -> dict[str, Any]:
+    page = page_request(request)
+    types = tuple(request.query_params.getlist("type"))
+    for rule_type in types:
+        if rule_type not in RULE_TYPES:
+            raise invalid("type", f"must be one of {', '.join(RULE_TYPES)}")
+    view = request.query_params.get("view", "Simple")
+    if view not in ("Simple", "Detailed"):
+        raise invalid("view", "must be Simple or Detailed")
+    rule_filter = RuleFilter(types=types, enabled_only=query_flag(request, "enabledOnly"))
+    target, rules, numbers = await use_cases.list_rules(
+        database(request), await principal(request), accountId, extensionId, rule_filter
+    )
+    chunk, fields = paged(request, rules, page)
+    base = base_url(request)
+    records = [
+        rule_json(base, target.extension, rule, numbers, detailed=view == "Detailed")
+        for rule in chunk
+    ]
+    return {"records": records, **fields}
+
+
+@router.post("/answering-rule")
+async def create_rule(request: Request, accountId: str, extensionId: str) -> JSONResponse:
+    who = await principal(request)
+    body = await read_json(request, "CreateAnsweringRuleRequest")
+    view = await use_cases.create_custom_rule(database(request), who, accountId, extensionId, body)
+    return _rule_response(request, view)
+
+
+@router.get("/answering-rule/{ruleId}")
+async def read_rule(
+    request: Request, accountId: str, extensionId: str, ruleId: str
+) -> JSONResponse:
+    show_inactive = query_flag(request, "showInactiveNumbers")
+    view = await use_cases.get_rule(
+        database(request), await principal(request), accountId, extensionId, ruleId
+    )
+    return _rule_response(request, view, show_inactive=show_inactive)
+
+
+@router.put("/answering-rule/{ruleId}")
+async def update_rule(
+    request: Request, accountId: str, extensionId: str, ruleId: str
+) -> JSONResponse:
+    who = await principal(request)
+    body = await read_json(request, "UpdateAnsweringRuleRequest")
+    view = await use_cases.update_rule(
+        database(request), who, accountId, extensionId, ruleId, body, if_match=_if_match(request)
+    )
+    return _rule_response(request, view, show_inactive=bool(body.get("showInactiveNumbers")))
+
+
+@router.patch("/answering-rule/{ruleId}")
+async def patch_rule(
+    request: Request, accountId: str, extensionId: str, ruleId: str
+) -> JSONResponse:
+    """RFC 6902 JSON Patch over the rule's JSON, applied and saved in one transaction."""
+    if not extensions_enabled(request):
+        raise HttpError(405, "Method not allowed", code="CMN-405")
+    who = await principal(request)
+    raw = await read_json(request, None, media_types=(JSON_PATCH,))
+    operations = raw.get("__value__")
+    if not isinstance(operations, list):
+        raise invalid("body", "a JSON Patch document is an array of operations")
+    try:
+        patch = jsonpatch.JsonPatch(operations)
+    except (jsonpatch.InvalidJsonPatch, TypeError, AttributeError) as error:
+        raise invalid("body", f"not a valid JSON Patch: {error}") from error
+    base = base_url(request)
+
+    def patched_body(view: RuleView) -> dict[str, Any]:
+        document = rule_json(base, view.target.extension, view.rule, view.numbers)
+        try:
+            result = patch.apply(document)
+        except jsonpatch.JsonPatchTestFailed as error:
+            raise ConflictError(
+                f"JSON Patch test failed: {error}", parameter_name="body"
+            ) from error
+        except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as error:
+            raise invalid("body", f"JSON Patch cannot be applied: {error}") from error
+        if not isinstance(result, dict):
+            raise invalid("body", "the patched rule must stay a JSON object")
+        check_schema(result, "UpdateAnsweringRuleRequest")
+        return result
+
+    view = await use_cases.update_rule_with(
+        database(request),
+        who,
+        accountId,
+        extensionId,
+        ruleId,
+        patched_body,
+        if_match=_if_match(request),
+    )
+    return _rule_response(request, view)
+
+
+@router.delete("/answering-rule/{ruleId}")
+async def delete_rule(request: Request, accountId: str, extensionId: str, ruleId: str) -> Response:
+    await use_cases.delete_rule(
+        database(request),
+        await principal(request),
+        accountId,
+        extensionId,
+        ruleId,
+        if_match=_if_match(request),
+    )
+    return Response(status_code=204)

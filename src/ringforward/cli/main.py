@@ -1,0 +1,127 @@
+"""The ``ringforward`` command: serve, demo, jwt (and more sub-commands as they land)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from ringforward.config import DEFAULT_PORT, Settings
+from ringforward.service import provisioning
+
+app = typer.Typer(
+    help="A RingCentral-compatible call-handling service and ring-group toolkit.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLAlchemy URL (sqlite:///path.db, postgresql+asyncpg://…)."),
+]
+
+
+def _settings(**values: object) -> Settings:
+    given = {key: value for key, value in values.items() if value is not None}
+    return Settings(**given)  # type: ignore[arg-type]
+
+
+def run_server(settings: Settings) -> None:
+    from ringforward.api.app import create_app
+
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=os.environ.get("RINGFORWARD_LOG_LEVEL", "warning"),
+        access_log=False,
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    db: DbOption = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Load the demo data if absent.")] = False,
+    strict_ringcentral: Annotated[
+        bool,
+        typer.Option(
+            "--strict-ringcentral",
+            help="Turn our extensions off (ETag, If-Match, PATCH, call flow).",
+        ),
+    ] = False,
+    rate_limits: Annotated[
+        str | None, typer.Option(help="Rate limits: 'default' or 'off' (the default).")
+    ] = None,
+) -> None:
+    """Serve the REST API (and the portal)."""
+    settings = _settings(
+        host=host,
+        port=port,
+        db=db,
+        demo=demo or None,
+        strict_ringcentral=strict_ringcentral or None,
+        rate_limits=rate_limits,
+    )
+    typer.echo(f"ringforward listening on http://{settings.host}:{settings.port}")
+    typer.echo(f"database: {settings.database_url}")
+    run_server(settings)
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = DEFAULT_PORT,
+    db: DbOption = None,
+) -> None:
+    """Serve with the demo data on http://127.0.0.1:8080 and print how to log in."""
+    settings = _settings(port=port, db=db, demo=True)
+    base = f"http://{settings.host}:{settings.port}"
+    typer.echo(
+        f"""ringforward demo on {base}
+  database:        {settings.database_url}
+  portal:          {base}/portal/
+  admin:           admin@example.com / {provisioning.DEMO_PASSWORD}  (extension 22222222)
+  user:            user@example.com / {provisioning.DEMO_PASSWORD}  (extension 22222223)
+  OAuth app:       client id {provisioning.DEMO_CLIENT_ID}, secret {provisioning.DEMO_CLIENT_SECRET}
+  a JWT:           uv run ringforward jwt --extension 22222222
+  get a token:     curl -s -u {provisioning.DEMO_CLIENT_ID}:{provisioning.DEMO_CLIENT_SECRET} \\
+                     -d grant_type=password -d username=admin@example.com \\
+                     -d password={provisioning.DEMO_PASSWORD} {base}/restapi/oauth/token"""
+    )
+    run_server(settings)
+
+
+@app.command()
+def jwt(
+    extension: Annotated[str, typer.Option("--extension", help="Extension id the JWT logs in as.")],
+    db: DbOption = None,
+) -> None:
+    """Print a JWT credential for the JWT bearer grant (alone on the last line)."""
+    from ringforward.service.auth import issue_jwt_credential
+    from ringforward.store.database import Database, migrate
+
+    settings = _settings(db=db)
+
+    async def issue() -> str:
+        await migrate(settings.database_url)
+        database = Database(settings.database_url)
+        try:
+            return await issue_jwt_credential(database, extension)
+        finally:
+            await database.dispose()
+
+    try:
+        token = asyncio.run(issue())
+    except Exception as error:  # a missing extension or database is the user's to fix
+        typer.echo(f"error: {getattr(error, 'message', error)}", err=True)
+        raise typer.Exit(1) from error
+    typer.echo(f"JWT credential for extension {extension} (use with the JWT bearer grant):")
+    typer.echo(token)
+
+
+if __name__ == "__main__":
+    app()

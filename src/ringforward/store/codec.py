@@ -1,0 +1,132 @@
+"""Domain values to and from the JSON documents kept in the database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from ringforward.domain.model import (
+    AnsweringRule,
+    Caller,
+    DateRange,
+    ForwardingGroup,
+    ForwardingSettings,
+    MissedCall,
+    Schedule,
+    TimeRange,
+    UnconditionalForwarding,
+    Voicemail,
+    WeeklyRanges,
+)
+
+
+def weekly_to_json(weekly: WeeklyRanges) -> dict[str, list[dict[str, str]]]:
+    return {day: [{"from": r.start, "to": r.end} for r in ranges] for day, ranges in weekly.items()}
+
+
+def weekly_from_json(raw: Mapping[str, Any]) -> dict[str, tuple[TimeRange, ...]]:
+    return {
+        day: tuple(TimeRange(r["from"], r["to"]) for r in ranges) for day, ranges in raw.items()
+    }
+
+
+def _schedule_to_json(schedule: Schedule | None) -> dict[str, Any] | None:
+    if schedule is None:
+        return None
+    return {
+        "weeklyRanges": weekly_to_json(schedule.weekly_ranges)
+        if schedule.weekly_ranges is not None
+        else None,
+        "ranges": [{"from": r.start.isoformat(), "to": r.end.isoformat()} for r in schedule.ranges],
+        "ref": schedule.ref,
+    }
+
+
+def _schedule_from_json(raw: Mapping[str, Any] | None) -> Schedule | None:
+    if raw is None:
+        return None
+    weekly = raw.get("weeklyRanges")
+    return Schedule(
+        weekly_ranges=weekly_from_json(weekly) if weekly is not None else None,
+        ranges=tuple(
+            DateRange(datetime.fromisoformat(r["from"]), datetime.fromisoformat(r["to"]))
+            for r in raw.get("ranges") or []
+        ),
+        ref=raw.get("ref"),
+    )
+
+
+def rule_to_document(rule: AnsweringRule) -> str:
+    forwarding = rule.forwarding
+    document = {
+        "name": rule.name,
+        "callers": [{"callerId": c.caller_id, "name": c.name} for c in rule.callers],
+        "calledNumbers": list(rule.called_numbers),
+        "schedule": _schedule_to_json(rule.schedule),
+        "callHandlingAction": rule.call_handling_action,
+        "forwarding": {
+            "notifyMySoftPhones": forwarding.notify_my_soft_phones,
+            "softPhonesRingCount": forwarding.soft_phones_ring_count,
+            "softPhonesAlwaysRing": forwarding.soft_phones_always_ring,
+            "softPhonesPositionTop": forwarding.soft_phones_position_top,
+            "ringingMode": forwarding.ringing_mode,
+            "groups": [[g.ring_count, list(g.number_ids)] for g in forwarding.groups],
+        },
+        "unconditionalForwarding": [
+            rule.unconditional_forwarding.phone_number,
+            rule.unconditional_forwarding.action,
+        ]
+        if rule.unconditional_forwarding
+        else None,
+        "transfer": rule.transfer_extension_id,
+        "voicemail": [rule.voicemail.enabled, rule.voicemail.recipient_id],
+        "missedCall": [
+            rule.missed_call.action_type,
+            rule.missed_call.extension_id,
+            rule.missed_call.external_number,
+        ]
+        if rule.missed_call
+        else None,
+        "screening": rule.screening,
+        "greetings": [dict(g) for g in rule.greetings],
+    }
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+
+
+def rule_from_row(row: Mapping[str, Any] | Any) -> AnsweringRule:
+    document = json.loads(row["document"])
+    forwarding = document["forwarding"]
+    unconditional = document["unconditionalForwarding"]
+    missed = document["missedCall"]
+    return AnsweringRule(
+        id=row["rule_id"],
+        extension_id=row["extension_id"],
+        type=row["type"],
+        name=document["name"],
+        enabled=bool(row["enabled"]),
+        callers=tuple(Caller(c["callerId"], c.get("name")) for c in document["callers"]),
+        called_numbers=tuple(document["calledNumbers"]),
+        schedule=_schedule_from_json(document["schedule"]),
+        call_handling_action=document["callHandlingAction"],
+        forwarding=ForwardingSettings(
+            notify_my_soft_phones=forwarding["notifyMySoftPhones"],
+            soft_phones_ring_count=forwarding["softPhonesRingCount"],
+            soft_phones_always_ring=forwarding["softPhonesAlwaysRing"],
+            soft_phones_position_top=forwarding["softPhonesPositionTop"],
+            ringing_mode=forwarding["ringingMode"],
+            groups=tuple(
+                ForwardingGroup(position, ring_count, tuple(ids))
+                for position, (ring_count, ids) in enumerate(forwarding["groups"], start=1)
+            ),
+        ),
+        unconditional_forwarding=UnconditionalForwarding(*unconditional) if unconditional else None,
+        transfer_extension_id=document["transfer"],
+        voicemail=Voicemail(*document["voicemail"]),
+        missed_call=MissedCall(*missed) if missed else None,
+        screening=document["screening"],
+        greetings=tuple(document["greetings"]),
+        position=int(row["position"]),
+        version=int(row["version"]),
+    )
