@@ -1,0 +1,63 @@
+"""Shared fixtures: a real database per backend and a live server on a free port."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.servers import (
+    LiveServer,
+    create_postgres_database,
+    drop_postgres_database,
+    postgres_available,
+)
+
+# CI sets this so that a missing PostgreSQL fails the run instead of skipping tests.
+REQUIRE_POSTGRES = os.environ.get("RINGFORWARD_REQUIRE_POSTGRES") == "1"
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def make_database_url(backend: str, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'ringforward.db'}"
+    if not postgres_available():
+        if REQUIRE_POSTGRES:
+            pytest.fail("PostgreSQL is required (RINGFORWARD_REQUIRE_POSTGRES=1) but not reachable")
+        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432; SQLite tests still ran")
+    return create_postgres_database()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database of each backend (SQLite file, fresh PostgreSQL database)."""
+    url = make_database_url(backend, tmp_path)
+    yield url
+    if backend == "postgresql":
+        drop_postgres_database(url)
+
+
+@pytest.fixture
+def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    """A fresh demo server on each backend, stopped after the test."""
+    server = LiveServer(database_url, log_path=tmp_path / "server.log").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One SQLite demo server for a whole module, for tests that leave no mark on others."""
+    directory = tmp_path_factory.mktemp("shared")
+    server = LiveServer(
+        f"sqlite:///{directory / 'ringforward.db'}", log_path=directory / "server.log"
+    ).start()
+    yield server
+    server.stop()
