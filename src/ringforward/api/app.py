@@ -17,6 +17,7 @@ from ringforward.api.routes import (
     account,
     answering_rule,
     business_hours,
+    callflow,
     forwarding_number,
     oauth,
     version,
@@ -57,7 +58,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(DomainError, errors.on_domain_error)
     app.add_exception_handler(StarletteHTTPException, errors.on_http_error)
     app.add_exception_handler(RequestValidationError, errors.on_request_validation_error)
-    for module in (version, oauth, account, forwarding_number, answering_rule, business_hours):
+    for module in (
+        version,
+        oauth,
+        account,
+        forwarding_number,
+        answering_rule,
+        business_hours,
+        callflow,
+    ):
         app.include_router(module.router)
 
     @app.get("/restapi/openapi.json", include_in_schema=False)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from ringforward.cli.simulate import simulate
 from ringforward.config import DEFAULT_PORT, Settings
 from ringforward.service import provisioning
 
@@ -121,6 +122,9 @@ def jwt(
         raise typer.Exit(1) from error
     typer.echo(f"JWT credential for extension {extension} (use with the JWT bearer grant):")
     typer.echo(token)
+
+
+app.command()(simulate)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,108 @@
+"""The call-flow use case: which rule answers a call and who rings when."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from ringforward.domain.callflow import (
+    Call,
+    ExtensionCallHandling,
+    call_flow_to_json,
+    simulate,
+)
+from ringforward.domain.errors import invalid
+from ringforward.domain.model import Account, Extension
+from ringforward.domain.phone import normalize_phone_number
+from ringforward.service.access import Principal, resolve_target
+from ringforward.store.database import Database
+from ringforward.store.repository import Repository
+
+
+async def _handling(
+    repo: Repository, account: Account, extension: Extension
+) -> ExtensionCallHandling:
+    numbers = await repo.list_forwarding_numbers(extension.id)
+    return ExtensionCallHandling(
+        extension=extension,
+        time_zone=extension.time_zone or account.time_zone,
+        business_hours=await repo.get_business_hours(extension.id),
+        rules=tuple(await repo.list_rules(extension.id)),
+        forwarding_numbers={number.id: number for number in numbers},
+    )
+
+
+async def _transfer_closure(
+    repo: Repository, account: Account, first: ExtensionCallHandling
+) -> dict[str, ExtensionCallHandling]:
+    """Every extension of the account a transfer could reach from ``first``, loaded once."""
+    loaded = {first.extension.id: first}
+    pending = [first]
+    while pending:
+        handling = pending.pop()
+        for rule in handling.rules:
+            targets = [rule.transfer_extension_id]
+            if rule.missed_call is not None:
+                targets.append(rule.missed_call.extension_id)
+            for target_id in targets:
+                if not target_id or target_id in loaded:
+                    continue
+                extension = await repo.get_extension(target_id)
+                if extension is None or extension.account_id != account.id:
+                    continue
+                loaded[target_id] = await _handling(repo, account, extension)
+                pending.append(loaded[target_id])
+    return loaded
+
+
+def parse_call(at: str | None, caller: str | None, called: str | None, *, region: str) -> Call:
+    """A call from the request's ``at``/``from``/``to``; ``at`` defaults to now."""
+    if at:
+        try:
+            moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        except ValueError as error:
+            raise invalid("at", "expected an ISO-8601 date and time") from error
+    else:
+        moment = datetime.now(UTC)
+    return Call(
+        at=moment,
+        caller=normalize_phone_number(caller, region=region, parameter_name="from")
+        if caller
+        else None,
+        called=normalize_phone_number(called, region=region, parameter_name="to")
+        if called
+        else None,
+    )
+
+
+async def simulate_call(
+    db: Database,
+    principal: Principal,
+    account_ref: str,
+    extension_ref: str,
+    *,
+    at: str | None,
+    caller: str | None,
+    called: str | None,
+) -> dict[str, Any]:
+    """The contract's call-flow document for a call to the extension.
+
+    A naive ``at`` is read in the extension's time zone, like the rules themselves.
+    """
+    async with db.reading() as uow:
+        repo = Repository(uow)
+        target = await resolve_target(repo, principal, account_ref, extension_ref)
+        call = parse_call(at, caller, called, region=target.account.country)
+        first = await _handling(repo, target.account, target.extension)
+        reachable = await _transfer_closure(repo, target.account, first)
+    flow = simulate(first, call, load_extension=reachable.get, region=target.account.country)
+    return call_flow_to_json(flow)
+
+
+async def cli_principal(db: Database, extension_id: str) -> Principal:
+    """Acting locally with database access: the extension itself, with admin rights."""
+    async with db.reading() as uow:
+        extension = await Repository(uow).get_extension(extension_id)
+    if extension is None:
+        raise invalid("extension", f"extension {extension_id} does not exist")
+    return Principal(extension.account_id, extension.id, True, "cli", "cli")
