@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from ringforward.cli.groups import groups_app
 from ringforward.cli.simulate import simulate
 from ringforward.config import DEFAULT_PORT, Settings
 from ringforward.service import provisioning
@@ -125,6 +126,7 @@ def jwt(
 
 
 app.command()(simulate)
+app.add_typer(groups_app, name="groups")
 
 
 if __name__ == "__main__":
