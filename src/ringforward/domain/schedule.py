@@ -1,0 +1,149 @@
+"""Time checks for answering rules: weekly ranges, date ranges and business hours."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ringforward.domain.model import (
+    WEEKDAYS,
+    BusinessHours,
+    DateRange,
+    Schedule,
+    TimeRange,
+    WeeklyRanges,
+)
+
+MINUTES_PER_DAY = 24 * 60
+_HHMM = re.compile(r"([0-9]{2}):([0-9]{2})")
+
+
+def parse_hhmm(text: str) -> int:
+    """Minutes since midnight of ``"HH:MM"`` (``"00:00"``..``"24:00"``); ValueError otherwise."""
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a time of day in the format HH:MM")
+    return _parse_hhmm(text)
+
+
+# Rules are evaluated for every call, so each distinct "HH:MM" is parsed once.
+@lru_cache(maxsize=1024)
+def _parse_hhmm(text: str) -> int:
+    match = _HHMM.fullmatch(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a time of day in the format HH:MM")
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    if minutes > 59 or hours > 24 or (hours == 24 and minutes != 0):
+        raise ValueError(f"{text!r} is not a time of day between 00:00 and 24:00")
+    return hours * 60 + minutes
+
+
+@lru_cache(maxsize=256)
+def _zone(tz_name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"{tz_name!r} is not a known time zone") from error
+
+
+def local_time(at: datetime, tz_name: str) -> datetime:
+    """``at`` as wall-clock time in ``tz_name``; a naive ``at`` is taken as already local there."""
+    zone = _zone(tz_name)
+    if at.tzinfo is None:
+        return at.replace(tzinfo=zone)
+    return at.astimezone(zone)
+
+
+def to_utc(at: datetime, tz_name: str) -> datetime:
+    """The absolute instant of ``at``; a naive ``at`` is read in ``tz_name``."""
+    if at.tzinfo is None:
+        # fold=0: an ambiguous wall time (the repeated hour in autumn) is its first
+        # occurrence, and a time inside the spring gap is read with the offset before it.
+        at = at.replace(tzinfo=_zone(tz_name))
+    return at.astimezone(UTC)
+
+
+# Frozen, hashable ranges: caching their parsed form keeps per-call rule checks cheap.
+@lru_cache(maxsize=4096)
+def _spans(time_range: TimeRange) -> tuple[int, int, int]:
+    """(start, end today, end tomorrow) in minutes; end tomorrow is 0 when it does not cross."""
+    start = parse_hhmm(time_range.start)
+    end = parse_hhmm(time_range.end)
+    if end in (0, MINUTES_PER_DAY):
+        # "24:00" and "00:00" as the end both mean "until the end of the day".
+        return start, MINUTES_PER_DAY, 0
+    if end > start:
+        return start, end, 0
+    return start, MINUTES_PER_DAY, end
+
+
+def in_weekly_ranges(local: datetime, weekly: WeeklyRanges) -> bool:
+    """True when the wall-clock time ``local`` falls in one of the day's ranges.
+
+    A range whose end is at or before its start crosses midnight: it covers its own day
+    from the start to 24:00 and the next day from 00:00 to the end. Ranges are half-open
+    (the start minute is inside, the end minute is not).
+    """
+    weekday = local.weekday()
+    minute = local.hour * 60 + local.minute
+    for time_range in weekly.get(WEEKDAYS[weekday], ()):
+        start, end_today, _ = _spans(time_range)
+        if start <= minute < end_today:
+            return True
+    for time_range in weekly.get(WEEKDAYS[weekday - 1], ()):
+        _, _, end_tomorrow = _spans(time_range)
+        if minute < end_tomorrow:
+            return True
+    return False
+
+
+def has_weekly_ranges(weekly: WeeklyRanges | None) -> bool:
+    """True when at least one weekday holds at least one range."""
+    return weekly is not None and any(weekly.get(day) for day in WEEKDAYS)
+
+
+def in_date_ranges(at: datetime, ranges: Iterable[DateRange], tz_name: str) -> bool:
+    """True when ``at`` lies in one of ``ranges`` (start included, end excluded).
+
+    Naive datetimes (in a range or ``at`` itself) are local to ``tz_name``; aware ones
+    are absolute instants. A range whose end is not after its start is empty.
+    """
+    instant = to_utc(at, tz_name)
+    return any(
+        to_utc(date_range.start, tz_name) <= instant < to_utc(date_range.end, tz_name)
+        for date_range in ranges
+    )
+
+
+def in_business_hours(at: datetime, tz_name: str, business_hours: BusinessHours) -> bool:
+    """True inside the weekly business hours; business hours with no ranges are 24/7."""
+    if business_hours.is_always_open:
+        return True
+    return in_weekly_ranges(local_time(at, tz_name), business_hours.weekly_ranges)
+
+
+def schedule_matches(
+    schedule: Schedule, at: datetime, tz_name: str, business_hours: BusinessHours
+) -> bool:
+    """True when every part the schedule gives holds at ``at``.
+
+    The parts are weekly ranges, date ranges and ``ref`` (in business hours for
+    BusinessHours, outside them for AfterHours). A part that holds no range is not
+    given; a schedule that gives no part at all puts no condition on time.
+    """
+    weekly = schedule.weekly_ranges
+    if (
+        weekly is not None
+        and has_weekly_ranges(weekly)
+        and not in_weekly_ranges(local_time(at, tz_name), weekly)
+    ):
+        return False
+    if schedule.ranges and not in_date_ranges(at, schedule.ranges, tz_name):
+        return False
+    if schedule.ref is not None:
+        inside = in_business_hours(at, tz_name, business_hours)
+        if inside != (schedule.ref == "BusinessHours"):
+            return False
+    return True
