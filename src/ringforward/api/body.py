@@ -50,9 +50,14 @@ async def read_json(
     limit: int = getattr(request.app.state, "max_body_bytes", MAX_BODY_BYTES)
     raw = await _raw_body(request, limit)
     try:
-        body = json.loads(raw.decode("utf-8"))
+        body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise HttpError(400, f"Request body is not valid JSON: {error}", code="CMN-101") from error
+    except RecursionError as error:
+        # Deep nesting exhausts the parser's stack; no request of ours nests that deep.
+        raise HttpError(400, "Request body is nested too deeply", code="CMN-101") from error
+    if b"\\ud" in raw.lower() and _has_lone_surrogate(body):
+        raise HttpError(400, "Request body holds an unpaired UTF-16 surrogate", code="CMN-101")
     if schema_name is None:
         return body if isinstance(body, dict) else {"__value__": body}
     if not isinstance(body, dict):
@@ -61,14 +66,45 @@ async def read_json(
     return body
 
 
+def _has_lone_surrogate(body: Any) -> bool:
+    # Only a \uD800-\uDFFF escape can smuggle one in (the bytes were strict UTF-8), and
+    # no database can store it: refuse it here rather than fail on write.
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _reject_constant(name: str) -> Any:
+    # NaN and Infinity are Python's extensions, not JSON: refuse them like any bad syntax.
+    raise json.JSONDecodeError(f"{name} is not a JSON value", name, 0)
+
+
 def check_schema(body: Any, schema_name: str) -> None:
     """Raise a 400 naming each parameter whose type or enum value breaks the schema."""
     problems = ErrorCollector()
     errors = sorted(schema_validator(schema_name).iter_errors(body), key=_error_order)
+    reported: set[str] = set()
     for error in errors[:10]:
         name = parameter_path(error)
+        if error.validator == "required":
+            # Name the missing field itself, as RingCentral's CMN-100 does, not its parent;
+            # the validator reports each missing field once per field, hence ``reported``.
+            for field in _missing_fields(error):
+                path = f"{name}.{field}" if name != "body" else field
+                if path not in reported:
+                    reported.add(path)
+                    problems.add(f"Required parameter [{path}] is missing", path, "CMN-100")
+            continue
         problems.add(f"Parameter [{name}] value is invalid: {_reason(error)}", name)
     problems.raise_if_any()
+
+
+def _missing_fields(error: SchemaError) -> list[str]:
+    present = error.instance if isinstance(error.instance, dict) else {}
+    required = error.validator_value if isinstance(error.validator_value, list) else []
+    return [str(field) for field in required if field not in present]
 
 
 def _error_order(error: SchemaError) -> tuple[int, str]:

@@ -38,14 +38,18 @@ def page_request(request: Request) -> PageRequest:
 
 
 def paged(
-    request: Request, items: Sequence[T], page: PageRequest
+    request: Request, items: Sequence[T], page: PageRequest, *, collection_uri: str | None = None
 ) -> tuple[list[T], dict[str, Any]]:
-    """The items of the requested page and the ``uri``/``paging``/``navigation`` fields."""
+    """The items of the requested page and the ``uri``/``paging``/``navigation`` fields.
+
+    ``collection_uri`` is the canonical address of the list (``~`` resolved to ids);
+    the links are built on it so they name the same list whoever follows them.
+    """
     total = len(items)
     total_pages = max(1, -(-total // page.per_page))
     start = (page.page - 1) * page.per_page
     chunk = list(items[start : start + page.per_page])
-    base = str(request.url.replace(query=""))
+    base = collection_uri or str(request.url.replace(query=""))
 
     def link(number: int) -> dict[str, str]:
         query = [

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 
 from ringforward.api.deps import base_url, database, principal
 from ringforward.api.paging import page_request, paged
-from ringforward.api.render import account_json, extension_json
+from ringforward.api.render import account_json, account_uri, extension_json
 from ringforward.service import accounts
 from ringforward.service.access import time_zone_of
 
@@ -35,8 +35,10 @@ async def list_extensions(request: Request, accountId: str) -> dict[str, Any]:
         if (number is None or e.extension_number == number)
         and (not emails or e.email.lower() in emails)
     ]
-    chunk, fields = paged(request, matching, page)
     base = base_url(request)
+    chunk, fields = paged(
+        request, matching, page, collection_uri=f"{account_uri(base, account.id)}/extension"
+    )
     records = [extension_json(base, e, e.time_zone or account.time_zone) for e in chunk]
     return {"records": records, **fields}
 

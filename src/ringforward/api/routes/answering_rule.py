@@ -12,7 +12,7 @@ from ringforward.api.body import check_schema, read_json
 from ringforward.api.deps import base_url, database, extensions_enabled, principal, query_flag
 from ringforward.api.errors import HttpError
 from ringforward.api.paging import page_request, paged
-from ringforward.api.render import rule_json
+from ringforward.api.render import extension_uri, rule_json
 from ringforward.domain.errors import ConflictError, invalid
 from ringforward.domain.model import RULE_TYPES
 from ringforward.service import answering_rules as use_cases
@@ -55,8 +55,9 @@ async def list_rules(request: Request, accountId: str, extensionId: str) -> dict
     target, rules, numbers = await use_cases.list_rules(
         database(request), await principal(request), accountId, extensionId, rule_filter
     )
-    chunk, fields = paged(request, rules, page)
     base = base_url(request)
+    collection = extension_uri(base, target.extension.account_id, target.extension.id)
+    chunk, fields = paged(request, rules, page, collection_uri=f"{collection}/answering-rule")
     records = [
         rule_json(base, target.extension, rule, numbers, detailed=view == "Detailed")
         for rule in chunk

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from ringforward.api.body import read_json
 from ringforward.api.deps import base_url, database, principal
 from ringforward.api.paging import page_request, paged
-from ringforward.api.render import forwarding_number_json
+from ringforward.api.render import extension_uri, forwarding_number_json
 from ringforward.service import forwarding_numbers as use_cases
 
 router = APIRouter(prefix="/restapi/v1.0/account/{accountId}/extension/{extensionId}")
@@ -21,8 +21,9 @@ async def list_numbers(request: Request, accountId: str, extensionId: str) -> di
     target, numbers = await use_cases.list_forwarding_numbers(
         database(request), await principal(request), accountId, extensionId
     )
-    chunk, fields = paged(request, numbers, page)
     base = base_url(request)
+    collection = extension_uri(base, target.extension.account_id, target.extension.id)
+    chunk, fields = paged(request, numbers, page, collection_uri=f"{collection}/forwarding-number")
     return {
         "records": [forwarding_number_json(base, target.extension, n) for n in chunk],
         **fields,
