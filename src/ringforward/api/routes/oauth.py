@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response
 
 from ringforward.api.body import read_form
 from ringforward.api.deps import database
+from ringforward.api.errors import HttpError
 from ringforward.domain.errors import OAuthError
 from ringforward.service import auth
 from ringforward.service.auth import TokenGrant
@@ -75,9 +76,19 @@ def _token_json(grant: TokenGrant) -> dict[str, Any]:
     }
 
 
+async def _oauth_form(request: Request) -> dict[str, str]:
+    """The form body; its refusals (415, 413, 400) carry OAuth's fields like every other."""
+    try:
+        return await read_form(request)
+    except HttpError as error:
+        raise OAuthError(
+            error.message, oauth_error="invalid_request", code=error.code, status=error.status
+        ) from error
+
+
 @router.post("/restapi/oauth/token")
 async def token(request: Request) -> dict[str, Any]:
-    form = await read_form(request)
+    form = await _oauth_form(request)
     client_id, secret = _client_credentials(request, form)
     grant_type = _required(form, "grant_type")
     ttls = {
@@ -123,7 +134,7 @@ async def token(request: Request) -> dict[str, Any]:
 
 @router.post("/restapi/oauth/revoke")
 async def revoke(request: Request) -> Response:
-    form = await read_form(request)
+    form = await _oauth_form(request)
     client_id, secret = _client_credentials(request, form)
     token_value = form.get("token") or request.query_params.get("token")
     if not token_value:
