@@ -13,16 +13,18 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ringforward.api import errors
+from ringforward.api.ratelimit import install_rate_limits
 from ringforward.api.routes import (
     account,
     answering_rule,
     business_hours,
     callflow,
     forwarding_number,
+    history,
     oauth,
     version,
 )
-from ringforward.api.spec import ringcentral_subset
+from ringforward.api.service_spec import service_document
 from ringforward.config import Settings
 from ringforward.domain.errors import DomainError
 from ringforward.service.provisioning import load_demo
@@ -66,12 +68,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         answering_rule,
         business_hours,
         callflow,
+        history,
     ):
         app.include_router(module.router)
+    install_rate_limits(app, settings)
 
     @app.get("/restapi/openapi.json", include_in_schema=False)
     async def openapi_document() -> dict[str, Any]:
-        return ringcentral_subset()
+        return service_document(strict=settings.strict_ringcentral)
 
     @app.exception_handler(Exception)
     async def on_unexpected(_request: Request, error: Exception) -> JSONResponse:

@@ -8,8 +8,10 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from sqlalchemy.engine import make_url
 
 from ringforward.cli.groups import groups_app
+from ringforward.cli.history import history, revert
 from ringforward.cli.simulate import simulate
 from ringforward.config import DEFAULT_PORT, Settings
 from ringforward.service import provisioning
@@ -59,6 +61,10 @@ def serve(
     rate_limits: Annotated[
         str | None, typer.Option(help="Rate limits: 'default' or 'off' (the default).")
     ] = None,
+    rate_limit_storage: Annotated[
+        str | None,
+        typer.Option(help="Rate-limit counters: 'memory://' or a redis:// URL shared by workers."),
+    ] = None,
 ) -> None:
     """Serve the REST API (and the portal)."""
     settings = _settings(
@@ -68,9 +74,11 @@ def serve(
         demo=demo or None,
         strict_ringcentral=strict_ringcentral or None,
         rate_limits=rate_limits,
+        rate_limit_storage=rate_limit_storage,
     )
     typer.echo(f"ringforward listening on http://{settings.host}:{settings.port}")
-    typer.echo(f"database: {settings.database_url}")
+    # Printed without its password: this output usually ends up in a log.
+    typer.echo(f"database: {make_url(settings.database_url).render_as_string()}")
     run_server(settings)
 
 
@@ -126,6 +134,8 @@ def jwt(
 
 
 app.command()(simulate)
+app.command()(history)
+app.command()(revert)
 app.add_typer(groups_app, name="groups")
 
 

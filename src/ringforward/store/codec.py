@@ -62,6 +62,9 @@ def rule_to_document(rule: AnsweringRule) -> str:
     forwarding = rule.forwarding
     document = {
         "name": rule.name,
+        # The row's ``enabled`` column is what is read back; the copy here lets the audit
+        # trail's before/after documents show a rule being switched on or off.
+        "enabled": rule.enabled,
         "callers": [{"callerId": c.caller_id, "name": c.name} for c in rule.callers],
         "calledNumbers": list(rule.called_numbers),
         "schedule": _schedule_to_json(rule.schedule),

@@ -1,0 +1,232 @@
+"""Rate limits per user and app by each operation's throttling group, with RingCentral headers."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from fastapi import FastAPI
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ringforward.api.service_spec import throttling_group
+from ringforward.config import Settings
+from ringforward.domain.errors import DomainError
+from ringforward.service.access import Principal
+from ringforward.service.auth import authenticate
+
+log = logging.getLogger("ringforward.ratelimit")
+
+WINDOW_SECONDS = 60
+DEFAULT_LIMITS = {"Light": 50, "Medium": 40, "Heavy": 10, "Auth": 5}
+UNTHROTTLED = "NoThrottling"
+# Paths under the API that match no operation (they answer 404) still cost something.
+FALLBACK_GROUP = "Light"
+THROTTLED_PREFIXES = ("/restapi/v1.0/", "/restapi/oauth/")
+EXCEEDED = "Request rate exceeded"
+
+
+@dataclass(frozen=True)
+class GroupLimit:
+    """``amount`` requests per ``window`` seconds for one throttling group."""
+
+    group: str
+    amount: int
+    window: int = WINDOW_SECONDS
+
+    def item(self) -> RateLimitItem:
+        return RateLimitItemPerSecond(self.amount, self.window, namespace="ringforward")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    limit: GroupLimit
+    remaining: int
+    retry_after: int
+
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        values = {
+            "X-Rate-Limit-Group": self.limit.group,
+            "X-Rate-Limit-Limit": str(self.limit.amount),
+            "X-Rate-Limit-Remaining": str(self.remaining),
+            "X-Rate-Limit-Window": str(self.limit.window),
+        }
+        if not self.allowed:
+            values["Retry-After"] = str(self.retry_after)
+        return [(name.lower().encode(), value.encode()) for name, value in values.items()]
+
+
+def parse_overrides(text: str) -> dict[str, GroupLimit]:
+    """``"Light=100,Heavy=5"`` (optionally ``Group=N/seconds``) as group limits."""
+    limits: dict[str, GroupLimit] = {}
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        group, _, value = entry.partition("=")
+        amount, _, window = value.strip().partition("/")
+        if not group.strip() or not amount.isdigit() or (window and not window.isdigit()):
+            raise ValueError(
+                f"rate-limit override {entry!r} is not GROUP=REQUESTS or GROUP=REQUESTS/SECONDS"
+            )
+        limits[group.strip()] = GroupLimit(
+            group.strip(), int(amount), int(window) if window else WINDOW_SECONDS
+        )
+    return limits
+
+
+def group_limits(settings: Settings) -> dict[str, GroupLimit]:
+    defaults = {group: GroupLimit(group, amount) for group, amount in DEFAULT_LIMITS.items()}
+    return {**defaults, **parse_overrides(settings.rate_limit_overrides)}
+
+
+def storage_url(url: str) -> tuple[str, dict[str, str]]:
+    """The ``limits`` async storage URI for a user's URL, and its options.
+
+    ``memory://`` keeps counters in the process; ``redis://host:port/db`` shares them
+    between processes. A ``prefix`` query parameter sets the Redis key prefix, so that
+    several deployments (or test runs) can share one Redis without sharing budgets.
+    """
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    options = {"key_prefix": query.pop("prefix")} if "prefix" in query else {}
+    scheme = parts.scheme if parts.scheme.startswith("async+") else f"async+{parts.scheme}"
+    rebuilt = urlunsplit((scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+    if scheme == "async+memory":
+        return "async+memory://", {}
+    return rebuilt, options
+
+
+class RateLimiter:
+    """Moving-window budgets per (group, app, user) over a ``limits`` storage."""
+
+    def __init__(self, limits: Mapping[str, GroupLimit], storage: str = "memory://") -> None:
+        uri, options = storage_url(storage)
+        self._limits = dict(limits)
+        self._strategy = MovingWindowRateLimiter(storage_from_string(uri, **options))
+
+    def limit_of(self, group: str) -> GroupLimit:
+        return self._limits.get(group) or self._limits[FALLBACK_GROUP]
+
+    async def consume(self, group: str, identity: str) -> Verdict:
+        """Count one request of ``identity`` in ``group``; refused when the budget is spent."""
+        limit = self.limit_of(group)
+        item = limit.item()
+        allowed = await self._strategy.hit(item, limit.group, identity)
+        stats = await self._strategy.get_window_stats(item, limit.group, identity)
+        retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+        return Verdict(allowed, limit, max(0, stats.remaining), retry_after)
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return str(value.decode("latin-1"))
+    return ""
+
+
+def _client_id_from_basic(header: str) -> str:
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return "no-client"
+    try:
+        return base64.b64decode(encoded).decode().partition(":")[0] or "no-client"
+    except (binascii.Error, UnicodeDecodeError):
+        return "no-client"
+
+
+async def _identity(scope: Scope, group: str) -> str:
+    """Whose budget a request spends: the app and user of its token, else app and address.
+
+    The token endpoints run before anyone is known, so they count per client id and
+    address; a request with a bad token counts per address and is refused later anyway.
+    """
+    address = (scope.get("client") or ("unknown", 0))[0]
+    authorization = _header(scope, b"authorization")
+    if group == "Auth":
+        return f"app:{_client_id_from_basic(authorization)}|ip:{address}"
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return f"anonymous|ip:{address}"
+    try:
+        principal = await authenticate(scope["app"].state.db, token.strip())
+    except DomainError:
+        return f"anonymous|ip:{address}"
+    # The route's dependency reuses it rather than looking the token up again.
+    scope.setdefault("state", {})["principal"] = principal
+    return _principal_key(principal)
+
+
+def _principal_key(principal: Principal) -> str:
+    return f"app:{principal.client_id}|user:{principal.extension_id}"
+
+
+def _group_of(scope: Scope) -> str | None:
+    path: str = scope["path"]
+    group = throttling_group(scope["method"], path)
+    if group is None and path.startswith(THROTTLED_PREFIXES):
+        group = FALLBACK_GROUP
+    return None if group == UNTHROTTLED else group
+
+
+def _refusal(verdict: Verdict) -> tuple[dict[str, Any], list[tuple[bytes, bytes]]]:
+    body = {
+        "errorCode": "CMN-301",
+        "message": EXCEEDED,
+        "errors": [{"errorCode": "CMN-301", "message": EXCEEDED}],
+    }
+    headers = [(b"content-type", b"application/json"), *verdict.headers()]
+    return body, headers
+
+
+class RateLimitMiddleware:
+    """Counts every throttled request and adds ``X-Rate-Limit-*`` headers; 429 when spent."""
+
+    def __init__(self, app: ASGIApp, limiter: RateLimiter) -> None:
+        self.app = app
+        self.limiter = limiter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        group = _group_of(scope) if scope["type"] == "http" else None
+        if group is None:
+            await self.app(scope, receive, send)
+            return
+        try:
+            verdict = await self.limiter.consume(group, await _identity(scope, group))
+        except Exception:  # an unreachable counter store must not stop the API
+            log.warning("rate-limit storage unavailable; request let through", exc_info=True)
+            await self.app(scope, receive, send)
+            return
+        if not verdict.allowed:
+            body, headers = _refusal(verdict)
+            payload = json.dumps(body).encode()
+            headers.append((b"content-length", str(len(payload)).encode()))
+            await send({"type": "http.response.start", "status": 429, "headers": headers})
+            await send({"type": "http.response.body", "body": payload})
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *verdict.headers()]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def install_rate_limits(app: FastAPI, settings: Settings) -> None:
+    """Add the middleware when ``settings.rate_limits`` is ``default`` (it is off otherwise)."""
+    mode = settings.rate_limits.strip().lower()
+    if mode == "off":
+        return
+    if mode != "default":
+        raise ValueError(f"rate limits must be 'default' or 'off', not {settings.rate_limits!r}")
+    limiter = RateLimiter(group_limits(settings), settings.rate_limit_storage)
+    app.add_middleware(RateLimitMiddleware, limiter=limiter)

@@ -1,0 +1,89 @@
+"""An answering rule's audit trail (our extension): list its changes and revert one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from ringforward.api.deps import base_url, database, extensions_enabled, principal
+from ringforward.api.errors import HttpError
+from ringforward.api.paging import page_request, paged
+from ringforward.api.render import extension_uri, rule_json
+from ringforward.service import history as use_cases
+from ringforward.service.history import RuleChange, RuleHistory
+from ringforward.service.rules_store import etag_of
+
+router = APIRouter(
+    prefix="/restapi/v1.0/account/{accountId}/extension/{extensionId}/answering-rule/{ruleId}"
+)
+
+
+def _require_extensions(request: Request) -> None:
+    # Under --strict-ringcentral the trail is still kept; it is only not served, exactly as
+    # RingCentral has no such resource.
+    if not extensions_enabled(request):
+        raise HttpError(404, "Resource not found", code="CMN-102")
+
+
+def iso_time(at: float) -> str:
+    """RingCentral's timestamp style: UTC with milliseconds and a ``Z``."""
+    moment = datetime.fromtimestamp(at, UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _change_json(base: str, history: RuleHistory, change: RuleChange) -> dict[str, Any]:
+    extension = history.target.extension
+    actor: dict[str, Any] = {
+        "id": change.actor_id,
+        "uri": extension_uri(base, extension.account_id, change.actor_id),
+    }
+    if change.actor is not None:
+        actor["extensionNumber"] = change.actor.extension_number
+        actor["name"] = change.actor.name
+
+    def rendered(rule: Any) -> dict[str, Any] | None:
+        return None if rule is None else rule_json(base, extension, rule, history.numbers)
+
+    return {
+        "version": change.version,
+        "at": iso_time(change.at),
+        "actor": actor,
+        "before": rendered(change.before),
+        "after": rendered(change.after),
+    }
+
+
+@router.get("/history")
+async def list_history(
+    request: Request, accountId: str, extensionId: str, ruleId: str
+) -> dict[str, Any]:
+    _require_extensions(request)
+    page = page_request(request)
+    history = await use_cases.rule_history(
+        database(request), await principal(request), accountId, extensionId, ruleId
+    )
+    chunk, fields = paged(request, history.changes, page)
+    base = base_url(request)
+    return {"records": [_change_json(base, history, change) for change in chunk], **fields}
+
+
+@router.post("/history/{version}/revert")
+async def revert(
+    request: Request, accountId: str, extensionId: str, ruleId: str, version: str
+) -> JSONResponse:
+    _require_extensions(request)
+    who = await principal(request)
+    view = await use_cases.revert_change(
+        database(request),
+        who,
+        accountId,
+        extensionId,
+        ruleId,
+        use_cases.parse_version(version),
+        if_match=request.headers.get("if-match"),
+    )
+    body = rule_json(base_url(request), view.target.extension, view.rule, view.numbers)
+    return JSONResponse(body, headers={"ETag": etag_of(view.rule)})

@@ -1,0 +1,299 @@
+"""The OpenAPI document the service publishes: RingCentral's subset plus our extensions."""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from ringforward.api.spec import ringcentral_subset
+
+EXTENSION = "/restapi/v1.0/account/{accountId}/extension/{extensionId}"
+RULE = f"{EXTENSION}/answering-rule/{{ruleId}}"
+HISTORY = f"{RULE}/history"
+REVERT = f"{HISTORY}/{{version}}/revert"
+SIMULATE = f"{EXTENSION}/call-flow/simulate"
+# Throttling groups of our own operations (RingCentral's habit: reads Light, writes Medium).
+EXTENSION_GROUPS = {
+    ("patch", RULE): "Medium",
+    ("get", HISTORY): "Light",
+    ("post", REVERT): "Medium",
+    ("post", SIMULATE): "Light",
+}
+
+
+def _ref(kind: str, name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    # OpenAPI 3.0 has no "null" type: a nullable reference is spelled with allOf.
+    return {"allOf": [schema], "nullable": True}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _json(_ref("schemas", "ApiErrorResponseModel"), description)
+
+
+_RESPONSES = {
+    "Unauthorized": _error("Missing, invalid, expired or revoked access token."),
+    "Forbidden": _error("The caller may not act on this extension (a user on a colleague's)."),
+    "Conflict": _error("A JSON Patch `test` operation failed."),
+    "PreconditionFailed": _error("`If-Match` names a version the rule has moved past."),
+}
+
+_SCHEMAS: dict[str, Any] = {
+    "JsonPatchOperation": {
+        "type": "object",
+        "description": "One RFC 6902 operation.",
+        "required": ["op", "path"],
+        "properties": {
+            "op": {
+                "type": "string",
+                "enum": ["add", "remove", "replace", "move", "copy", "test"],
+            },
+            "path": {"type": "string"},
+            "from": {"type": "string"},
+            "value": {},
+        },
+    },
+    "AnsweringRuleChangeActor": {
+        "type": "object",
+        "description": "The extension that made the change.",
+        "required": ["id", "uri"],
+        "properties": {
+            "id": {"type": "string"},
+            "uri": {"type": "string", "format": "uri"},
+            "extensionNumber": {"type": "string"},
+            "name": {"type": "string"},
+        },
+    },
+    "AnsweringRuleChange": {
+        "type": "object",
+        "description": "One change of an answering rule, as recorded in the audit trail.",
+        "required": ["version", "at", "actor", "before", "after"],
+        "properties": {
+            "version": {"type": "integer", "minimum": 1, "description": "Version it made."},
+            "at": {"type": "string", "format": "date-time"},
+            "actor": _ref("schemas", "AnsweringRuleChangeActor"),
+            "before": _nullable(_ref("schemas", "CallHandlingRuleInfo")),
+            "after": _nullable(_ref("schemas", "CallHandlingRuleInfo")),
+        },
+    },
+    "AnsweringRuleHistory": {
+        "type": "object",
+        "required": ["uri", "records", "paging", "navigation"],
+        "properties": {
+            "uri": {"type": "string", "format": "uri"},
+            "records": {"type": "array", "items": _ref("schemas", "AnsweringRuleChange")},
+            "paging": _ref("schemas", "EnumeratedPagingModel"),
+            "navigation": _ref("schemas", "PageNavigationModel"),
+        },
+    },
+    "CallFlowRequest": {
+        "type": "object",
+        "description": "The call to simulate; every field is optional (`at` defaults to now).",
+        "properties": {
+            "at": {"type": "string", "format": "date-time"},
+            "from": {"type": "string", "description": "Caller number, E.164."},
+            "to": {"type": "string", "description": "Called number, E.164."},
+        },
+    },
+    "CallFlowRuleRef": {
+        "type": "object",
+        "required": ["id", "type", "name"],
+        "properties": {
+            "id": {"type": "string"},
+            "type": {"type": "string", "enum": ["BusinessHours", "AfterHours", "Custom"]},
+            "name": {"type": "string"},
+        },
+    },
+    "CallFlowStep": {
+        "type": "object",
+        "required": ["start", "end", "group", "ring"],
+        "properties": {
+            "start": {"type": "integer", "minimum": 0},
+            "end": {"type": "integer", "minimum": 0},
+            "group": {"type": "integer", "minimum": 1, "nullable": True},
+            "ring": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "CallFlowEnding": {
+        "type": "object",
+        "required": ["action", "at"],
+        "properties": {
+            "action": {
+                "type": "string",
+                "enum": ["Voicemail", "Disconnect", "Announcement", "Forward", "Transfer"],
+            },
+            "at": {"type": "integer", "minimum": 0},
+            "target": {"type": "string", "nullable": True},
+        },
+    },
+    "CallFlowSimulation": {
+        "type": "object",
+        "description": "Which rule answers the call, who rings from which second, and the end.",
+        "required": ["rule", "action", "steps", "then"],
+        "properties": {
+            "rule": _ref("schemas", "CallFlowRuleRef"),
+            "action": {"type": "string"},
+            "steps": {"type": "array", "items": _ref("schemas", "CallFlowStep")},
+            "then": _ref("schemas", "CallFlowEnding"),
+        },
+    },
+}
+
+
+def _responses(ok: dict[str, Any], *statuses: str) -> dict[str, Any]:
+    names = {
+        "400": _ref("responses", "InvalidRequest"),
+        "401": _ref("responses", "Unauthorized"),
+        "403": _ref("responses", "Forbidden"),
+        "404": _ref("responses", "NotFound"),
+        "409": _ref("responses", "Conflict"),
+        "412": _ref("responses", "PreconditionFailed"),
+    }
+    return {"200": ok, **{status: names[status] for status in statuses}}
+
+
+def _operation(
+    operation_id: str, summary: str, parameters: list[dict[str, Any]], **rest: Any
+) -> dict[str, Any]:
+    return {
+        "operationId": operation_id,
+        "summary": summary,
+        "tags": ["ringforward extensions"],
+        "parameters": parameters,
+        **rest,
+    }
+
+
+_IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": "The rule's `ETag`; the change is refused with 412 when it is stale.",
+    "schema": {"type": "string"},
+}
+_VERSION = {
+    "name": "version",
+    "in": "path",
+    "required": True,
+    "description": "The version a change made (see the history's `version`).",
+    "schema": {"type": "integer", "minimum": 1},
+}
+_EXTENSION_PARAMS = [_ref("parameters", "AccountId"), _ref("parameters", "ExtensionId")]
+_RULE_PARAMS = [*_EXTENSION_PARAMS, _ref("parameters", "CallHandlingRuleId")]
+_RULE_OK = _json(_ref("schemas", "CallHandlingRuleInfo"))
+
+
+def _extension_paths() -> dict[tuple[str, str], dict[str, Any]]:
+    return {
+        ("patch", RULE): _operation(
+            "patchAnsweringRule",
+            "Change an answering rule with an RFC 6902 JSON Patch",
+            [*_RULE_PARAMS, _IF_MATCH],
+            requestBody={
+                "required": True,
+                "content": {
+                    "application/json-patch+json": {
+                        "schema": {"type": "array", "items": _ref("schemas", "JsonPatchOperation")}
+                    }
+                },
+            },
+            responses=_responses(_RULE_OK, "400", "401", "403", "404", "409", "412"),
+        ),
+        ("get", HISTORY): _operation(
+            "listAnsweringRuleHistory",
+            "The changes of an answering rule, newest first",
+            [*_RULE_PARAMS, _ref("parameters", "Page"), _ref("parameters", "PerPage")],
+            responses=_responses(
+                _json(_ref("schemas", "AnsweringRuleHistory")), "400", "401", "403", "404"
+            ),
+        ),
+        ("post", REVERT): _operation(
+            "revertAnsweringRuleChange",
+            "Restore the rule as it was before a change, as a new change",
+            [*_RULE_PARAMS, _VERSION, _IF_MATCH],
+            responses=_responses(_RULE_OK, "400", "401", "403", "404", "412"),
+        ),
+        ("post", SIMULATE): _operation(
+            "simulateCallFlow",
+            "Which rule answers a call and who rings when",
+            _EXTENSION_PARAMS,
+            requestBody={
+                "required": False,
+                "content": {"application/json": {"schema": _ref("schemas", "CallFlowRequest")}},
+            },
+            responses=_responses(
+                _json(_ref("schemas", "CallFlowSimulation")), "400", "401", "403", "404"
+            ),
+        ),
+    }
+
+
+@cache
+def _full_document() -> dict[str, Any]:
+    document = copy.deepcopy(ringcentral_subset())
+    document["info"] = {
+        **document.get("info", {}),
+        "title": "ringforward",
+        "description": (
+            "RingCentral's operations that ringforward implements, with RingCentral's own "
+            "schemas, plus ringforward's optional extensions (tagged 'ringforward "
+            "extensions'; absent under --strict-ringcentral)."
+        ),
+    }
+    components = document["components"]
+    components["schemas"].update(copy.deepcopy(_SCHEMAS))
+    components["responses"].update(copy.deepcopy(_RESPONSES))
+    for (method, path), operation in _extension_paths().items():
+        operation["x-throttling-group"] = EXTENSION_GROUPS[(method, path)]
+        document["paths"].setdefault(path, {})[method] = operation
+    return document
+
+
+def service_document(*, strict: bool = False) -> dict[str, Any]:
+    """What ``GET /restapi/openapi.json`` serves (only RingCentral's operations when strict)."""
+    return ringcentral_subset() if strict else _full_document()
+
+
+@dataclass(frozen=True)
+class Route:
+    """One documented operation, matched by method and a compiled path template."""
+
+    method: str
+    pattern: re.Pattern[str]
+    group: str
+
+
+def _compile(template: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^}]+\})", template)
+    regex = "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts)
+    return re.compile(f"^{regex}/?$")
+
+
+@cache
+def throttled_routes() -> tuple[Route, ...]:
+    """Every operation of the full document with its ``x-throttling-group``."""
+    routes: list[Route] = []
+    for path, operations in _full_document()["paths"].items():
+        for method, operation in operations.items():
+            if isinstance(operation, dict) and "x-throttling-group" in operation:
+                group = operation["x-throttling-group"]
+                routes.append(Route(method.upper(), _compile(path), group))
+    return tuple(routes)
+
+
+def throttling_group(method: str, path: str) -> str | None:
+    """The documented group of ``method path``, or None when no operation matches it."""
+    for route in throttled_routes():
+        if route.method == method.upper() and route.pattern.match(path):
+            return route.group
+    return None
