@@ -99,9 +99,15 @@ def plan_add(
     anchor = tuple(n for n in _members(settings.groups, target or 0) if n != number_id)
 
     def to_group(current: ForwardingSettings) -> ForwardingSettings:
-        index = _anchored(anchor, current.groups)
-        if index is None and current.groups:
-            index = target
+        index: int | None
+        if anchor:
+            assert target is not None
+            index = _require_anchor(anchor, current.groups, target)
+        elif find_group_of(current.groups, number_id) is not None:
+            # The target was the number's own entry (or the list was empty): it stays put.
+            index = find_group_of(current.groups, number_id)
+        else:
+            index = target if current.groups else None
         groups = add_number(current.groups, number_id, group=index, ring_count=ring_count)
         return _with_groups(current, groups)
 
