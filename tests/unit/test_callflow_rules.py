@@ -87,6 +87,8 @@ VIP_1 = custom("first", 1, callers=(Caller(VIP),))
 OTHER_1 = custom("other", 1, callers=(Caller(OTHER),))
 OPEN_2 = custom("open", 2, schedule=Schedule(ref="BusinessHours"))
 NO_CONDITION = custom("none")
+EMPTY_SCHEDULE = custom("none", schedule=Schedule())
+EMPTY_WEEK = custom("none", schedule=Schedule(weekly_ranges={"monday": ()}))
 MON = "2026-03-09T10:00"
 MON_NIGHT = "2026-03-09T20:00"
 
@@ -139,6 +141,8 @@ WHICH_RULE = [
     ((OTHER_1, OPEN_2), MON, OTHER, None, "other"),
     # A custom rule without any condition is not a valid rule: it never matches.
     ((NO_CONDITION,), MON, VIP, None, BH),
+    ((EMPTY_SCHEDULE,), MON, VIP, None, BH),
+    ((EMPTY_WEEK,), MON_NIGHT, VIP, None, AH),
 ]
 # fmt: on
 

@@ -206,6 +206,9 @@ EMPTY = DateRange(datetime(2026, 12, 26), datetime(2026, 12, 24))
 SPRING_NIGHT = DateRange(datetime(2026, 3, 8, 1, 0), datetime(2026, 3, 8, 4, 0))
 # 01:00..01:30 on the fall-back day: a naive time is its first (PDT) occurrence.
 FALL_NIGHT = DateRange(datetime(2026, 11, 1, 1, 0), datetime(2026, 11, 1, 1, 30))
+# 02:30 on the spring-forward day does not exist: it is read with the offset before the
+# change (PST), i.e. 10:30Z, which is 03:30 PDT.
+FROM_THE_GAP = DateRange(datetime(2026, 3, 8, 2, 30), datetime(2026, 3, 8, 5, 0))
 
 
 @pytest.mark.parametrize(
@@ -234,6 +237,8 @@ FALL_NIGHT = DateRange(datetime(2026, 11, 1, 1, 0), datetime(2026, 11, 1, 1, 30)
         ((SPRING_NIGHT,), utc("2026-03-08T11:00:00"), False),
         ((FALL_NIGHT,), utc("2026-11-01T08:15:00"), True),
         ((FALL_NIGHT,), utc("2026-11-01T09:15:00"), False),
+        ((FROM_THE_GAP,), utc("2026-03-08T10:29:59"), False),
+        ((FROM_THE_GAP,), utc("2026-03-08T10:30:00"), True),
     ],
 )
 def test_in_date_ranges(ranges: tuple[DateRange, ...], at: datetime, inside: bool) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,7 +25,7 @@ from ringforward.domain.ring_timeline import (
     answer,
     comparable_number,
 )
-from ringforward.domain.schedule import in_business_hours, local_time, schedule_matches
+from ringforward.domain.schedule import Moment, local_time, schedule_holds, schedule_is_given
 
 __all__ = [
     "APPS",
@@ -111,34 +111,40 @@ def extension_time_zone(extension: Extension, account: Account) -> str:
     return extension.time_zone or account.time_zone
 
 
-def _number_in(number: str | None, candidates: tuple[str, ...], region: str) -> bool:
-    if number is None:
+def _number_in(wanted: str | None, candidates: Iterable[str], region: str) -> bool:
+    """True when the already comparable ``wanted`` equals one of ``candidates``."""
+    if wanted is None:
         return False
-    wanted = comparable_number(number, region)
     return any(comparable_number(candidate, region) == wanted for candidate in candidates)
+
+
+def _comparable(number: str | None, region: str) -> str | None:
+    return None if number is None else comparable_number(number, region)
+
+
+def _matches(
+    rule: AnsweringRule, caller: str | None, called: str | None, moment: Moment, region: str
+) -> bool:
+    timed = schedule_is_given(rule.schedule)
+    if not (rule.callers or rule.called_numbers or timed):
+        # The platform refuses a custom rule without a condition; one that slipped
+        # through must not swallow every call.
+        return False
+    if rule.callers and not _number_in(caller, (entry.caller_id for entry in rule.callers), region):
+        return False
+    if rule.called_numbers and not _number_in(called, rule.called_numbers, region):
+        return False
+    return not timed or rule.schedule is None or schedule_holds(rule.schedule, moment)
 
 
 def custom_rule_matches(
     rule: AnsweringRule, handling: ExtensionCallHandling, call: Call, *, region: str
 ) -> bool:
     """True when every condition the rule gives holds; a rule giving none never matches."""
-    given = False
-    if rule.callers:
-        given = True
-        callers = tuple(caller.caller_id for caller in rule.callers)
-        if not _number_in(call.caller, callers, region):
-            return False
-    if rule.called_numbers:
-        given = True
-        if not _number_in(call.called, rule.called_numbers, region):
-            return False
-    if rule.schedule is not None:
-        given = True
-        if not schedule_matches(
-            rule.schedule, call.at, handling.time_zone, handling.business_hours
-        ):
-            return False
-    return given
+    moment = Moment.of(call.at, handling.time_zone, handling.business_hours)
+    return _matches(
+        rule, _comparable(call.caller, region), _comparable(call.called, region), moment, region
+    )
 
 
 def select_rule(
@@ -150,19 +156,21 @@ def select_rule(
     every condition holds wins. Otherwise business-hours-rule inside business hours and
     after-hours-rule outside them (never, when business hours are 24/7).
     """
+    moment = Moment.of(call.at, handling.time_zone, handling.business_hours)
+    caller = _comparable(call.caller, region)
+    called = _comparable(call.called, region)
     customs = sorted(
         (rule for rule in handling.rules if rule.is_custom and rule.enabled),
         key=lambda rule: rule.position,
     )
     for rule in customs:
-        if custom_rule_matches(rule, handling, call, region=region):
+        if _matches(rule, caller, called, moment, region):
             return rule
-    inside = in_business_hours(call.at, handling.time_zone, handling.business_hours)
-    wanted = "BusinessHours" if inside else "AfterHours"
+    wanted = "BusinessHours" if moment.in_business_hours else "AfterHours"
     for rule in handling.rules:
         if rule.type == wanted:
             return rule
-    raise not_found("business-hours-rule" if inside else "after-hours-rule")
+    raise not_found("business-hours-rule" if moment.in_business_hours else "after-hours-rule")
 
 
 def simulate(

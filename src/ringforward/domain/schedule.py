@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -104,17 +105,36 @@ def has_weekly_ranges(weekly: WeeklyRanges | None) -> bool:
     return weekly is not None and any(weekly.get(day) for day in WEEKDAYS)
 
 
+def schedule_is_given(schedule: Schedule | None) -> bool:
+    """True when the schedule sets at least one condition on time."""
+    return schedule is not None and (
+        has_weekly_ranges(schedule.weekly_ranges)
+        or bool(schedule.ranges)
+        or schedule.ref is not None
+    )
+
+
+# Date ranges are frozen and rules are read again for every call: convert each once.
+@lru_cache(maxsize=4096)
+def _bounds(date_range: DateRange, tz_name: str) -> tuple[datetime, datetime]:
+    return to_utc(date_range.start, tz_name), to_utc(date_range.end, tz_name)
+
+
+def _in_ranges(instant: datetime, ranges: Iterable[DateRange], tz_name: str) -> bool:
+    for date_range in ranges:
+        start, end = _bounds(date_range, tz_name)
+        if start <= instant < end:
+            return True
+    return False
+
+
 def in_date_ranges(at: datetime, ranges: Iterable[DateRange], tz_name: str) -> bool:
     """True when ``at`` lies in one of ``ranges`` (start included, end excluded).
 
     Naive datetimes (in a range or ``at`` itself) are local to ``tz_name``; aware ones
     are absolute instants. A range whose end is not after its start is empty.
     """
-    instant = to_utc(at, tz_name)
-    return any(
-        to_utc(date_range.start, tz_name) <= instant < to_utc(date_range.end, tz_name)
-        for date_range in ranges
-    )
+    return _in_ranges(to_utc(at, tz_name), ranges, tz_name)
 
 
 def in_business_hours(at: datetime, tz_name: str, business_hours: BusinessHours) -> bool:
@@ -122,6 +142,34 @@ def in_business_hours(at: datetime, tz_name: str, business_hours: BusinessHours)
     if business_hours.is_always_open:
         return True
     return in_weekly_ranges(local_time(at, tz_name), business_hours.weekly_ranges)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One call's instant read in one zone, worked out once and checked against many rules."""
+
+    instant: datetime  # aware, UTC
+    local: datetime  # wall-clock time in ``tz_name``
+    tz_name: str
+    in_business_hours: bool
+
+    @classmethod
+    def of(cls, at: datetime, tz_name: str, business_hours: BusinessHours) -> Moment:
+        local = local_time(at, tz_name)
+        inside = business_hours.is_always_open or in_weekly_ranges(
+            local, business_hours.weekly_ranges
+        )
+        return cls(local.astimezone(UTC), local, tz_name, inside)
+
+
+def schedule_holds(schedule: Schedule, moment: Moment) -> bool:
+    """:func:`schedule_matches` for a moment already worked out."""
+    weekly = schedule.weekly_ranges
+    if weekly and not in_weekly_ranges(moment.local, weekly) and has_weekly_ranges(weekly):
+        return False
+    if schedule.ranges and not _in_ranges(moment.instant, schedule.ranges, moment.tz_name):
+        return False
+    return schedule.ref is None or moment.in_business_hours == (schedule.ref == "BusinessHours")
 
 
 def schedule_matches(
@@ -133,17 +181,4 @@ def schedule_matches(
     BusinessHours, outside them for AfterHours). A part that holds no range is not
     given; a schedule that gives no part at all puts no condition on time.
     """
-    weekly = schedule.weekly_ranges
-    if (
-        weekly is not None
-        and has_weekly_ranges(weekly)
-        and not in_weekly_ranges(local_time(at, tz_name), weekly)
-    ):
-        return False
-    if schedule.ranges and not in_date_ranges(at, schedule.ranges, tz_name):
-        return False
-    if schedule.ref is not None:
-        inside = in_business_hours(at, tz_name, business_hours)
-        if inside != (schedule.ref == "BusinessHours"):
-            return False
-    return True
+    return schedule_holds(schedule, Moment.of(at, tz_name, business_hours))
