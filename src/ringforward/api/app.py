@@ -27,6 +27,7 @@ from ringforward.api.routes import (
 from ringforward.api.service_spec import service_document
 from ringforward.config import Settings
 from ringforward.domain.errors import DomainError
+from ringforward.portal.app import install_portal
 from ringforward.service.provisioning import load_demo
 from ringforward.store.database import Database, migrate
 
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(DomainError, errors.on_domain_error)
     app.add_exception_handler(StarletteHTTPException, errors.on_http_error)
     app.add_exception_handler(RequestValidationError, errors.on_request_validation_error)
+    install_portal(app)
     for module in (
         version,
         oauth,

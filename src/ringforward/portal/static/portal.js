@@ -1,0 +1,43 @@
+// Keeps keyboard focus somewhere sensible after htmx swaps in a new page body.
+(function () {
+  "use strict";
+
+  var lastFocus = null;
+
+  function usable(element) {
+    return element && !element.disabled && document.contains(element);
+  }
+
+  document.addEventListener("htmx:beforeSwap", function () {
+    var active = document.activeElement;
+    lastFocus = active && active.id
+      ? { id: active.id, fallback: active.getAttribute("data-focus-fallback") }
+      : null;
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    var active = document.activeElement;
+    if (active && active !== document.body && document.contains(active)) {
+      return;
+    }
+    // The control that was used is gone or disabled now (e.g. "Move down" on what became
+    // the last step): use its named fallback, the refused field, or the notice.
+    var target = null;
+    if (lastFocus) {
+      target = [lastFocus.id, lastFocus.fallback]
+        .map(function (id) { return id && document.getElementById(id); })
+        .filter(usable)[0] || null;
+    }
+    target = target ||
+      document.querySelector("[aria-invalid='true']") ||
+      document.querySelector("#notice:not(:empty)") ||
+      document.getElementById("main");
+    if (!target) {
+      return;
+    }
+    if (!target.hasAttribute("tabindex") && !/^(INPUT|SELECT|TEXTAREA|BUTTON|A)$/.test(target.tagName)) {
+      target.setAttribute("tabindex", "-1");
+    }
+    target.focus({ preventScroll: true });
+  });
+})();
