@@ -1,8 +1,22 @@
-// Keeps keyboard focus somewhere sensible after htmx swaps in a new page body.
+// Keeps keyboard focus somewhere sensible after htmx swaps in a new page body, and keeps
+// the open rule tab in view.
 (function () {
   "use strict";
 
   var lastFocus = null;
+
+  // On a narrow screen the rule tabs scroll sideways: bring the open one into view.
+  function showCurrentTab() {
+    var current = document.querySelector(".tabs [aria-current='page']");
+    if (current && current.scrollIntoView) {
+      current.scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", showCurrentTab);
+  } else {
+    showCurrentTab();
+  }
 
   function usable(element) {
     return element && !element.disabled && document.contains(element);
