@@ -192,8 +192,8 @@ def write_section(text: str, readme: Path = README) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--calls", type=int, default=2000, help="calls per timed run")
-    parser.add_argument("--runs", type=int, default=5, help="timed runs; the best counts")
+    parser.add_argument("--calls", type=int, default=1000, help="calls per timed run")
+    parser.add_argument("--runs", type=int, default=15, help="timed runs; the best counts")
     parser.add_argument("--no-write", action="store_true", help="print, leave README alone")
     args = parser.parse_args()
     batch = calls(args.calls)
