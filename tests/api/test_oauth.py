@@ -72,6 +72,12 @@ def expire(server: LiveServer, token: str) -> None:
         )
 
 
+@pytest.fixture(scope="module")
+def admin_jwt(shared_server: LiveServer) -> str:
+    """One JWT credential of the admin for the module (the CLI takes seconds to start)."""
+    return jwt_credential(shared_server, ADMIN_EXT)
+
+
 def jwt_credential(server: LiveServer, extension: str) -> str:
     command = ["jwt", "--extension", extension, "--db", server.db_url]
     result = subprocess.run(
@@ -267,9 +273,10 @@ def test_an_oversize_token_request_is_413(shared_server: LiveServer) -> None:
 
 
 @pytest.mark.parametrize("problem", ["garbage", "wrong key", "expired", "no such extension"])
-def test_a_bad_jwt_assertion_is_400_invalid_grant(shared_server: LiveServer, problem: str) -> None:
-    genuine = jwt_credential(shared_server, ADMIN_EXT)
-    claims = jwt.decode(genuine, options={"verify_signature": False})
+def test_a_bad_jwt_assertion_is_400_invalid_grant(
+    shared_server: LiveServer, admin_jwt: str, problem: str
+) -> None:
+    claims = jwt.decode(admin_jwt, options={"verify_signature": False})
     with sqlite3.connect(sqlite_path(shared_server)) as connection:
         (secret,) = connection.execute(
             "SELECT value FROM settings WHERE key = 'jwt_signing_secret'"
