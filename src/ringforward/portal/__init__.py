@@ -1,1 +1,1 @@
-"""portal layer."""
+"""The web portal: server-rendered pages for call handling and ring groups."""

@@ -16,6 +16,7 @@ from ringforward.portal.pages import begin_change, call_handling_url, extension_
 from ringforward.portal.render import (
     Problem,
     error_page,
+    is_htmx,
     page,
     problem_of,
     redirect,
@@ -212,6 +213,8 @@ async def toggle_rule(request: Request, extension_id: str, rule_id: str) -> Resp
     except DomainError as error:
         problem = problem_of(error, f"rule-{rule_id}")
         return await _rules_page(request, session, extension_id, problem=problem)
+    if not is_htmx(request):
+        return redirect(request, f"{extension_url(extension_id)}/custom-rules")
     notice = f"{view.rule.name} is {'on' if enabled else 'off'}."
     return await _rules_page(request, session, extension_id, notice=notice)
 
@@ -229,6 +232,8 @@ async def delete_rule(request: Request, extension_id: str, rule_id: str) -> Resp
     except DomainError as error:
         problem = problem_of(error, f"rule-{rule_id}")
         return await _rules_page(request, session, extension_id, problem=problem)
+    if not is_htmx(request):
+        return redirect(request, f"{extension_url(extension_id)}/custom-rules")
     name = forms.first(values, "name") or "The rule"
     return await _rules_page(request, session, extension_id, notice=f"{name} deleted.")
 
@@ -288,4 +293,6 @@ async def save_hours(request: Request, extension_id: str) -> Response:
         return await _hours_page(
             request, session, extension_id, values=forms.flat(values), problem=problem
         )
+    if not is_htmx(request):
+        return redirect(request, f"{extension_url(extension_id)}/business-hours")
     return await _hours_page(request, session, extension_id, notice="Business hours saved.")
