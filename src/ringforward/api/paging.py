@@ -13,6 +13,9 @@ from ringforward.domain.errors import invalid
 
 T = TypeVar("T")
 MAX_PER_PAGE = 1000
+# RingCentral's paging model caps the page number too; a larger one is refused, not clamped,
+# so that ``paging.page`` always says which page was asked for.
+MAX_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,11 @@ def _positive(request: Request, name: str, default: int, maximum: int) -> int:
 
 
 def page_request(request: Request) -> PageRequest:
+    page = _positive(request, "page", 1, MAX_PAGE + 1)
+    if page > MAX_PAGE:
+        raise invalid("page", f"must be at most {MAX_PAGE}")
     return PageRequest(
-        page=_positive(request, "page", 1, 100000),
+        page=page,
         per_page=_positive(request, "perPage", 100, MAX_PER_PAGE),
     )
 

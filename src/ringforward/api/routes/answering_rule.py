@@ -110,7 +110,12 @@ async def patch_rule(
         raise invalid("body", "a JSON Patch document is an array of operations")
     try:
         patch = jsonpatch.JsonPatch(operations)
-    except (jsonpatch.InvalidJsonPatch, TypeError, AttributeError) as error:
+    except (
+        jsonpatch.InvalidJsonPatch,
+        jsonpatch.JsonPointerException,  # a path that is not a JSON Pointer, e.g. "d"
+        TypeError,
+        AttributeError,
+    ) as error:
         raise invalid("body", f"not a valid JSON Patch: {error}") from error
     base = base_url(request)
 

@@ -1,0 +1,99 @@
+"""Schemathesis against a live server and its own OpenAPI document: no 5xx, no schema breaks."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import settings
+from schemathesis import Case
+from schemathesis.checks import not_a_server_error
+from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from ringforward.api.service_spec import service_document
+from tests.support.servers import LiveServer
+
+# Bounded so that the whole module stays well under three minutes on two cores.
+MAX_EXAMPLES = 25
+# Path parameters that reach real data (the demo's custom rule and forwarding number), so
+# request bodies get past the 404s and exercise validation; free ids are fuzzed too, below.
+REAL_IDS = {
+    "path.accountId": "~",
+    "path.extensionId": "~",
+    "path.ruleId": "55555555",
+    "path.forwardingNumberId": "33333333",
+}
+
+
+@pytest.fixture(scope="module")
+def fuzzed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server of its own: the fuzzer changes and deletes the demo data."""
+    directory = tmp_path_factory.mktemp("fuzzed")
+    server = LiveServer(
+        f"sqlite:///{directory / 'ringforward.db'}", log_path=directory / "server.log"
+    ).start()
+    yield server
+    server.stop()
+    log = Path(directory / "server.log").read_text(errors="replace")
+    assert "Traceback" not in log, log[-4000:]
+
+
+def _schema(parameters: dict[str, str]) -> schemathesis.BaseSchema:
+    # The document the server publishes, taken from the code that serves it (the last test
+    # checks the two are the same): schemathesis needs it when collecting, before any
+    # server runs.
+    config = SchemathesisConfig.from_dict(
+        {
+            "parameters": parameters,
+            "generation": {"max-examples": MAX_EXAMPLES, "mode": "all", "database": "none"},
+            "phases": {"examples": {"enabled": True}, "coverage": {"enabled": False}},
+            "request-timeout": 30,
+        }
+    )
+    return schemathesis.openapi.from_dict(copy.deepcopy(service_document()), config=config)
+
+
+@pytest.fixture(scope="module")
+def admin_headers(fuzzed_server: LiveServer) -> dict[str, str]:
+    return {"Authorization": f"Bearer {fuzzed_server.token('admin@example.com')}"}
+
+
+CHECKS = [not_a_server_error, response_schema_conformance]
+real_ids = _schema(REAL_IDS)
+free_ids = _schema({})
+
+
+@real_ids.parametrize()
+@settings(deadline=None)
+def test_no_server_error_or_schema_break_on_real_resources(
+    case: Case, fuzzed_server: LiveServer, admin_headers: dict[str, str]
+) -> None:
+    case.call_and_validate(base_url=fuzzed_server.base_url, headers=admin_headers, checks=CHECKS)
+
+
+@free_ids.parametrize()
+@settings(deadline=None)
+def test_no_server_error_or_schema_break_on_any_ids(
+    case: Case, fuzzed_server: LiveServer, admin_headers: dict[str, str]
+) -> None:
+    case.call_and_validate(base_url=fuzzed_server.base_url, headers=admin_headers, checks=CHECKS)
+
+
+def test_the_document_keeps_ringcentral_operations_and_adds_ours(
+    fuzzed_server: LiveServer,
+) -> None:
+    document = httpx.get(f"{fuzzed_server.base_url}/restapi/openapi.json").json()
+    assert document == service_document()
+    extension = "/restapi/v1.0/account/{accountId}/extension/{extensionId}"
+    rule = document["paths"][f"{extension}/answering-rule/{{ruleId}}"]
+    assert rule["put"]["operationId"] == "updateAnsweringRule"
+    assert rule["patch"]["operationId"] == "patchAnsweringRule"
+    history = document["paths"][f"{extension}/answering-rule/{{ruleId}}/history"]["get"]
+    assert history["x-throttling-group"] == "Light"
+    simulate = document["paths"][f"{extension}/call-flow/simulate"]["post"]
+    assert "CallFlowSimulation" in str(simulate["responses"]["200"])
