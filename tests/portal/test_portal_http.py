@@ -23,7 +23,7 @@ def server(shared_server: LiveServer) -> LiveServer:
 
 
 @pytest.fixture
-def browser(server: LiveServer) -> Iterator[httpx.Client]:
+def visitor(server: LiveServer) -> Iterator[httpx.Client]:
     """A cookie-keeping HTTP client standing in for a browser."""
     with httpx.Client(base_url=server.base_url, timeout=30) as client:
         yield client
@@ -35,22 +35,22 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-def sign_in(browser: httpx.Client, email: str = ADMIN, next_url: str = "") -> httpx.Response:
-    token = csrf_of(browser.get("/portal/").text)
-    return browser.post(
+def sign_in(visitor: httpx.Client, email: str = ADMIN, next_url: str = "") -> httpx.Response:
+    token = csrf_of(visitor.get("/portal/").text)
+    return visitor.post(
         "/portal/sign-in",
         data={"csrf_token": token, "email": email, "password": PASSWORD, "next": next_url},
     )
 
 
-def page_token(browser: httpx.Client) -> str:
-    return csrf_of(browser.get(f"/portal/extensions/{ADMIN_ID}/call-handling").text)
+def page_token(visitor: httpx.Client) -> str:
+    return csrf_of(visitor.get(f"/portal/extensions/{ADMIN_ID}/call-handling").text)
 
 
 def test_session_cookie_is_http_only_same_site_and_scoped_to_the_portal(
-    browser: httpx.Client,
+    visitor: httpx.Client,
 ) -> None:
-    response = sign_in(browser)
+    response = sign_in(visitor)
     assert response.status_code == 303
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie
@@ -58,14 +58,14 @@ def test_session_cookie_is_http_only_same_site_and_scoped_to_the_portal(
     assert "Path=/portal" in cookie
 
 
-def test_wrong_password_is_401_and_starts_no_session(browser: httpx.Client) -> None:
-    token = csrf_of(browser.get("/portal/").text)
-    response = browser.post(
+def test_wrong_password_is_401_and_starts_no_session(visitor: httpx.Client) -> None:
+    token = csrf_of(visitor.get("/portal/").text)
+    response = visitor.post(
         "/portal/sign-in", data={"csrf_token": token, "email": ADMIN, "password": "nope"}
     )
     assert response.status_code == 401
     assert "Wrong email or password" in response.text
-    assert browser.get("/portal/extensions").status_code == 303
+    assert visitor.get("/portal/extensions").status_code == 303
 
 
 def test_sign_in_form_without_its_csrf_cookie_is_refused(server: LiveServer) -> None:
@@ -78,25 +78,25 @@ def test_sign_in_form_without_its_csrf_cookie_is_refused(server: LiveServer) -> 
 
 
 def test_a_change_without_the_csrf_token_is_refused_and_changes_nothing(
-    browser: httpx.Client, server: LiveServer
+    visitor: httpx.Client, server: LiveServer
 ) -> None:
-    sign_in(browser)
+    sign_in(visitor)
     before = api.rule(server)
     for token in (None, "0" * 64):
         data = {"group": "1", "ringCount": "7"}
         if token:
             data["csrf_token"] = token
-        response = browser.post(f"{RULE_URL}/groups/ring-count", data=data)
+        response = visitor.post(f"{RULE_URL}/groups/ring-count", data=data)
         assert response.status_code == 403
     assert api.rule(server) == before
 
 
 def test_the_csrf_header_is_accepted_for_htmx_requests(
-    browser: httpx.Client, server: LiveServer
+    visitor: httpx.Client, server: LiveServer
 ) -> None:
-    sign_in(browser)
-    token = page_token(browser)
-    response = browser.post(
+    sign_in(visitor)
+    token = page_token(visitor)
+    response = visitor.post(
         f"{RULE_URL}/groups/ring-count",
         data={"group": "1", "ringCount": "7"},
         headers={"X-CSRF-Token": token, "HX-Request": "true"},
@@ -107,12 +107,12 @@ def test_the_csrf_header_is_accepted_for_htmx_requests(
 
 
 def test_portal_changes_go_into_the_audit_trail_as_the_signed_in_extension(
-    browser: httpx.Client, server: LiveServer
+    visitor: httpx.Client, server: LiveServer
 ) -> None:
-    sign_in(browser)
-    response = browser.post(
+    sign_in(visitor)
+    response = visitor.post(
         f"{RULE_URL}/groups/ring-count",
-        data={"csrf_token": page_token(browser), "group": "1", "ringCount": "9"},
+        data={"csrf_token": page_token(visitor), "group": "1", "ringCount": "9"},
     )
     assert response.status_code == 303
     with server.client() as client:
@@ -125,17 +125,17 @@ def test_portal_changes_go_into_the_audit_trail_as_the_signed_in_extension(
 
 
 def test_a_stale_page_cannot_overwrite_a_newer_rule(
-    browser: httpx.Client, server: LiveServer
+    visitor: httpx.Client, server: LiveServer
 ) -> None:
-    sign_in(browser)
-    token = page_token(browser)
+    sign_in(visitor)
+    token = page_token(visitor)
     version = re.search(
         r'name="version" value="(\d+)"',
-        browser.get(f"/portal/extensions/{ADMIN_ID}/call-handling").text,
+        visitor.get(f"/portal/extensions/{ADMIN_ID}/call-handling").text,
     )
     assert version
     api.set_groups(server, [["33333333"]], ring_count=2)
-    response = browser.post(
+    response = visitor.post(
         f"{RULE_URL}/groups/ring-count",
         data={"csrf_token": token, "version": version.group(1), "group": "1", "ringCount": "9"},
     )
@@ -144,27 +144,27 @@ def test_a_stale_page_cannot_overwrite_a_newer_rule(
     assert api.ring_counts(server) == [2]
 
 
-def test_the_session_cookie_is_not_an_api_token(browser: httpx.Client, server: LiveServer) -> None:
-    sign_in(browser)
-    cookie = browser.cookies["rf_portal_session"]
+def test_the_session_cookie_is_not_an_api_token(visitor: httpx.Client, server: LiveServer) -> None:
+    sign_in(visitor)
+    cookie = visitor.cookies["rf_portal_session"]
     response = httpx.get(
         f"{server.base_url}/restapi/v1.0/account/~", headers={"Authorization": f"Bearer {cookie}"}
     )
     assert response.status_code == 401
 
 
-def test_sign_out_ends_the_session_on_the_server(browser: httpx.Client, server: LiveServer) -> None:
-    sign_in(browser)
-    cookie = browser.cookies["rf_portal_session"]
-    token = page_token(browser)
-    assert browser.post("/portal/sign-out", data={"csrf_token": token}).status_code == 303
+def test_sign_out_ends_the_session_on_the_server(visitor: httpx.Client, server: LiveServer) -> None:
+    sign_in(visitor)
+    cookie = visitor.cookies["rf_portal_session"]
+    token = page_token(visitor)
+    assert visitor.post("/portal/sign-out", data={"csrf_token": token}).status_code == 303
     with httpx.Client(base_url=server.base_url, cookies={"rf_portal_session": cookie}) as copy:
         assert copy.get("/portal/extensions").headers["location"].startswith("/portal/?next=")
 
 
-def test_sign_in_goes_on_only_to_portal_pages(browser: httpx.Client) -> None:
-    response = sign_in(browser, next_url="https://example.org/phish")
+def test_sign_in_goes_on_only_to_portal_pages(visitor: httpx.Client) -> None:
+    response = sign_in(visitor, next_url="https://example.org/phish")
     assert response.headers["location"] == "/portal/extensions"
-    browser.post("/portal/sign-out", data={"csrf_token": page_token(browser)})
-    response = sign_in(browser, next_url="//example.org/phish")
+    visitor.post("/portal/sign-out", data={"csrf_token": page_token(visitor)})
+    response = sign_in(visitor, next_url="//example.org/phish")
     assert response.headers["location"] == "/portal/extensions"
