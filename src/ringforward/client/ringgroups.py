@@ -45,7 +45,7 @@ class SafeWritePolicy:
     max_conflicts: int = 60
     settle_seconds: float = 2.0
     settle_reads: int = 4
-    max_reapplies: int = 10
+    max_reapplies: int = 25
     use_etags: bool = True
 
 
@@ -238,7 +238,7 @@ class RingGroupEditor:
             except RingCentralError as error:
                 if error.status != 412:
                     raise
-                self._pause(attempt)
+                self._pause(attempt, scale=0.05, cap=1.0)
                 state = self.read(numbers)
                 continue
             return settings_from_rule(response.json(), numbers), attempt
@@ -254,21 +254,23 @@ class RingGroupEditor:
         writes = 0
         while True:
             body = update_body(state.settings, operation(state.settings))
-            if body is None and writes == 0:
-                return state.settings, 0
             if body is not None:
                 if writes > self.policy.max_reapplies:
                     raise ClientError(
                         f"The change to {self.rule_id} was overwritten {writes} times by "
                         "concurrent writers; check the list and try again"
                     )
-                if writes:
-                    self._pause(writes)
                 self.client.put(self._rule_path, json=body)
                 writes += 1
+            elif writes == 0:
+                return state.settings, 0
             state = self._settle(numbers, operation)
             if operation(state.settings) == state.settings:
                 return state.settings, writes
+            # Lost: back off, then write from a fresh read so our PUT is as little stale
+            # as possible (a stale PUT is exactly what drops other writers' changes).
+            self._pause(writes, scale=0.1, cap=2.0)
+            state = self.read(numbers)
 
     def _settle(self, numbers: Sequence[NumberInfo], operation: Operation) -> RuleState:
         """Read through the settle window; stop early at the first read missing the change."""
@@ -281,9 +283,9 @@ class RingGroupEditor:
             state = self.read(numbers)
         return state
 
-    def _pause(self, attempt: int) -> None:
+    def _pause(self, attempt: int, *, scale: float, cap: float) -> None:
         # Random, growing pauses keep concurrent writers from colliding in lock-step.
-        self._sleep(random.uniform(0, min(0.05 * 2 ** min(attempt, 5), 1.0)))
+        self._sleep(random.uniform(0, min(scale * 2 ** min(attempt, 8), cap)))
 
     def _register(self, e164: str, label: str | None) -> NumberInfo:
         body: dict[str, Any] = {"phoneNumber": e164}
