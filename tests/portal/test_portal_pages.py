@@ -190,3 +190,21 @@ def test_custom_rule_create_edit_switch_off_and_delete(page: Page, server: LiveS
     with server.client() as client:
         path = f"/account/~/extension/{ADMIN_ID}/answering-rule/{rule_id}"
         assert client.get(path).status_code == 404
+
+
+def test_a_rules_action_is_changed_and_a_missing_target_is_refused(
+    page: Page, server: LiveServer
+) -> None:
+    sign_in(page, server)
+    open_call_handling(page, server)
+
+    page.get_by_label("Then").select_option("UnconditionalForwarding")
+    page.get_by_role("button", name="Save action").click()
+    expect(page.locator("#error-action")).to_contain_text("needs a phone number")
+    assert api.rule(server)["callHandlingAction"] == "ForwardCalls"
+
+    page.get_by_label("Then").select_option("TakeMessagesOnly")
+    page.get_by_role("button", name="Save action").click()
+    expect(page.locator("#notice")).to_contain_text("action saved")
+    expect(page.get_by_role("heading", name="Forwarding list")).to_have_count(0)
+    assert api.rule(server)["callHandlingAction"] == "TakeMessagesOnly"
