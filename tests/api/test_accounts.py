@@ -99,10 +99,14 @@ def test_the_extension_list_filters_by_number_and_email(admin: httpx.Client) -> 
     assert [e["id"] for e in by_email["records"]] == [int(ADMIN_EXT)]
 
 
-@pytest.mark.parametrize("path", ["/account/12345678", "/account/12345678/extension"])
-def test_an_unknown_account_is_404(admin: httpx.Client, path: str) -> None:
-    assert_refused(admin.get(path), 404, "accountId")
+@pytest.mark.parametrize(
+    ("path", "spec_path"),
+    [("/account/12345678", ACCOUNT_SPEC), ("/account/12345678/extension", EXTENSIONS_SPEC)],
+)
+def test_an_unknown_account_is_404(admin: httpx.Client, path: str, spec_path: str) -> None:
+    assert_refused(admin.get(path), 404, "accountId", spec_path=spec_path)
 
 
 def test_an_unknown_extension_is_404(admin: httpx.Client) -> None:
-    assert_refused(admin.get("/account/~/extension/12345678"), 404, "extensionId")
+    response = admin.get("/account/~/extension/12345678")
+    assert_refused(response, 404, "extensionId", spec_path=EXTENSION_SPEC)

@@ -11,12 +11,15 @@ from tests.api.helpers import (
     ACCOUNT_ID,
     ADMIN_EXT,
     DEMO_NUMBER_ID,
+    EXTENSION_SPEC,
     HOURS_SPEC,
+    NUMBER_SPEC,
     NUMBERS_SPEC,
     OTHER_ACCOUNT_ID,
     OTHER_EXT,
     OTHER_NUMBER_ID,
     RULE_SPEC,
+    RULES_SPEC,
     USER_EXT,
     VIP_RULE_ID,
     assert_refused,
@@ -63,6 +66,22 @@ OPERATIONS: list[tuple[str, str, str, dict[str, Any] | None]] = [
     ("update hours", "PUT", "/business-hours", {"schedule": {"weeklyRanges": {}}}),
 ]
 OPERATION_IDS = [name for name, *_ in OPERATIONS]
+
+
+def spec_of(operation: tuple[str, str, str, dict[str, Any] | None]) -> str:
+    """The spec's path template of an operation, for checking its error bodies."""
+    suffix = operation[2]
+    if suffix.startswith("/forwarding-number/"):
+        return NUMBER_SPEC
+    if suffix.startswith("/answering-rule/"):
+        return RULE_SPEC
+    templates = {
+        "": EXTENSION_SPEC,
+        "/forwarding-number": NUMBERS_SPEC,
+        "/answering-rule": RULES_SPEC,
+        "/business-hours": HOURS_SPEC,
+    }
+    return templates[suffix]
 
 
 def fill(value: Any, number: str, rule: str) -> Any:
@@ -118,7 +137,7 @@ def test_a_user_gets_403_for_a_colleagues_extension_and_changes_nothing(
 ) -> None:
     with unchanged(admin, ADMIN_EXT):
         response = call(user, operation, ext(ADMIN_EXT, account), DEMO_NUMBER_ID, VIP_RULE_ID)
-    assert_refused(response, 403, "extensionId")
+    assert_refused(response, 403, "extensionId", spec_path=spec_of(operation))
 
 
 def test_a_user_lists_only_its_own_extension(user: httpx.Client) -> None:
@@ -189,7 +208,7 @@ def test_another_account_answers_404_exactly_like_a_missing_one(
         for foreign, missing in pairs:
             refused = call(other, operation, foreign, DEMO_NUMBER_ID, VIP_RULE_ID)
             absent = call(other, operation, missing, DEMO_NUMBER_ID, VIP_RULE_ID)
-            assert_refused(refused, 404)
+            assert_refused(refused, 404, spec_path=spec_of(operation))
             assert (refused.status_code, refused.json()) == (absent.status_code, absent.json())
 
 
@@ -204,20 +223,20 @@ def test_and_the_other_way_round(
         for foreign, missing in pairs:
             refused = call(admin, operation, foreign, OTHER_NUMBER_ID, "after-hours-rule")
             absent = call(admin, operation, missing, OTHER_NUMBER_ID, "after-hours-rule")
-            assert_refused(refused, 404)
+            assert_refused(refused, 404, spec_path=spec_of(operation))
             assert (refused.status_code, refused.json()) == (absent.status_code, absent.json())
 
 
 @pytest.mark.parametrize(
     ("path_of", "spec_path"),
     [
-        (lambda number, rule: f"{numbers_path()}/{number}", None),
+        (lambda number, rule: f"{numbers_path()}/{number}", NUMBER_SPEC),
         (lambda number, rule: f"{rules_path()}/{rule}", RULE_SPEC),
     ],
     ids=["forwarding number", "custom rule"],
 )
 def test_a_foreign_resource_id_under_ones_own_extension_is_404_like_a_missing_one(
-    admin: httpx.Client, other: httpx.Client, path_of: Any, spec_path: str | None
+    admin: httpx.Client, other: httpx.Client, path_of: Any, spec_path: str
 ) -> None:
     foreign_rule = create_custom_rule(other)["id"]
     for client, number, rule in (

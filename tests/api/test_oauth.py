@@ -148,6 +148,15 @@ def test_refresh_rotates_the_refresh_token(shared_server: LiveServer) -> None:
     assert third["owner_id"] == ADMIN_EXT
 
 
+def test_a_refused_refresh_does_not_use_up_the_refresh_token(shared_server: LiveServer) -> None:
+    first = tokens(shared_server)
+    form = {"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+    assert_oauth_error(grant(shared_server, form, auth=(CLIENT_ID, "wrong")), 401, "invalid_client")
+    with api(shared_server, first["access_token"]) as client:
+        assert client.get("/account/~").status_code == 200, "the session is untouched"
+    assert tokens(shared_server, form)["owner_id"] == ADMIN_EXT
+
+
 def test_an_access_token_is_not_a_refresh_token(shared_server: LiveServer) -> None:
     first = tokens(shared_server)
     form = {"grant_type": "refresh_token", "refresh_token": first["access_token"]}
