@@ -1,0 +1,66 @@
+"""The ceiling: the same FastAPI/uvicorn stack serving a captured rule's JSON from memory."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+RULE_PATH = "/restapi/v1.0/account/{accountId}/extension/{extensionId}/answering-rule/{ruleId}"
+
+
+def create_ceiling_app(rule: dict[str, Any]) -> FastAPI:
+    """One GET and one PUT on the real route's path; no database, no auth, no validation.
+
+    What is left is what every real request pays anyway: uvicorn's HTTP parsing, FastAPI's
+    routing, reading and parsing the JSON body (PUT) and serializing the response.
+    """
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    state: dict[str, Any] = json.loads(json.dumps(rule))
+
+    @app.get("/restapi")
+    async def version() -> dict[str, str]:
+        return {"uriString": "ceiling"}
+
+    @app.get(RULE_PATH)
+    async def read_rule(accountId: str, extensionId: str, ruleId: str) -> JSONResponse:
+        return JSONResponse(state, headers={"ETag": '"ceiling"'})
+
+    @app.put(RULE_PATH)
+    async def update_rule(
+        request: Request, accountId: str, extensionId: str, ruleId: str
+    ) -> JSONResponse:
+        body = await request.json()
+        # Apply the one change the load makes, so the PUT does as little as a PUT can.
+        groups = body.get("forwarding", {}).get("rules", []) if isinstance(body, dict) else []
+        if groups and "ringCount" in groups[0]:
+            state["forwarding"]["rules"][0]["ringCount"] = groups[0]["ringCount"]
+        return JSONResponse(state, headers={"ETag": '"ceiling"'})
+
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--rule-file", type=Path, required=True, help="rule JSON to serve")
+    args = parser.parse_args()
+    rule = json.loads(args.rule_file.read_text())
+    # The same uvicorn settings as ringforward.cli.main.run_server (one process, default
+    # loop and HTTP implementation, warnings only, no access log).
+    uvicorn.run(
+        create_ceiling_app(rule),
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+if __name__ == "__main__":
+    main()
