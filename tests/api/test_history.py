@@ -196,6 +196,16 @@ def test_a_deleted_number_still_reads_in_old_versions_and_revert_leaves_it_out(
     assert [n["id"] for n in group["forwardingNumbers"]] == ["33333333"]
 
 
+def test_a_deleted_rule_keeps_its_history(admin: httpx.Client) -> None:
+    rule = new_rule(admin)
+    assert admin.delete(f"{ADMIN_EXT}/answering-rule/{rule['id']}").status_code == 204
+    deleted, created = history_of(admin, rule["id"])["records"]
+    assert deleted["after"] is None and deleted["before"]["name"] == rule["name"]
+    assert created["before"] is None
+    revert = admin.post(f"{ADMIN_EXT}/answering-rule/{rule['id']}/history/2/revert")
+    assert_ringcentral_error(revert, 404, "ruleId")
+
+
 def test_revert_refusals_name_the_parameter(admin: httpx.Client) -> None:
     rule = new_rule(admin)
     path = f"{ADMIN_EXT}/answering-rule/{rule['id']}/history"
