@@ -343,3 +343,17 @@ def test_a_revoked_token_is_401(shared_server: LiveServer) -> None:
         data={"token": body["access_token"]},
     ).raise_for_status()
     refused_with(shared_server, {"Authorization": f"Bearer {body['access_token']}"})
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/account/~/extension?perPage=0",
+        "/account/~/extension/~/forwarding-number?page=x",
+        "/account/~/extension/~/answering-rule?view=Full&type=Holiday",
+        "/account/~/extension/~/answering-rule/business-hours-rule?showInactiveNumbers=maybe",
+    ],
+)
+def test_the_token_is_checked_before_the_query(shared_server: LiveServer, path: str) -> None:
+    response = httpx.get(f"{shared_server.base_url}/restapi/v1.0{path}")
+    assert_refused(response, 401)

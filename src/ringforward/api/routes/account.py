@@ -23,10 +23,9 @@ async def read_account(request: Request, accountId: str) -> dict[str, Any]:
 
 @router.get("/extension")
 async def list_extensions(request: Request, accountId: str) -> dict[str, Any]:
+    who = await principal(request)
     page = page_request(request)
-    account, extensions = await accounts.list_extensions(
-        database(request), await principal(request), accountId
-    )
+    account, extensions = await accounts.list_extensions(database(request), who, accountId)
     number = request.query_params.get("extensionNumber")
     emails = {e.lower() for e in request.query_params.getlist("email")}
     matching = [

@@ -43,6 +43,7 @@ def _if_match(request: Request) -> str | None:
 
 @router.get("/answering-rule")
 async def list_rules(request: Request, accountId: str, extensionId: str) -> dict[str, Any]:
+    who = await principal(request)
     page = page_request(request)
     types = tuple(request.query_params.getlist("type"))
     for rule_type in types:
@@ -53,7 +54,7 @@ async def list_rules(request: Request, accountId: str, extensionId: str) -> dict
         raise invalid("view", "must be Simple or Detailed")
     rule_filter = RuleFilter(types=types, enabled_only=query_flag(request, "enabledOnly"))
     target, rules, numbers = await use_cases.list_rules(
-        database(request), await principal(request), accountId, extensionId, rule_filter
+        database(request), who, accountId, extensionId, rule_filter
     )
     base = base_url(request)
     collection = extension_uri(base, target.extension.account_id, target.extension.id)
@@ -77,10 +78,9 @@ async def create_rule(request: Request, accountId: str, extensionId: str) -> JSO
 async def read_rule(
     request: Request, accountId: str, extensionId: str, ruleId: str
 ) -> JSONResponse:
+    who = await principal(request)
     show_inactive = query_flag(request, "showInactiveNumbers")
-    view = await use_cases.get_rule(
-        database(request), await principal(request), accountId, extensionId, ruleId
-    )
+    view = await use_cases.get_rule(database(request), who, accountId, extensionId, ruleId)
     return _rule_response(request, view, show_inactive=show_inactive)
 
 

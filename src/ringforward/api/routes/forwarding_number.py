@@ -17,9 +17,11 @@ router = APIRouter(prefix="/restapi/v1.0/account/{accountId}/extension/{extensio
 
 @router.get("/forwarding-number")
 async def list_numbers(request: Request, accountId: str, extensionId: str) -> dict[str, Any]:
+    # The token first: a caller without one learns nothing, not even about its query.
+    who = await principal(request)
     page = page_request(request)
     target, numbers = await use_cases.list_forwarding_numbers(
-        database(request), await principal(request), accountId, extensionId
+        database(request), who, accountId, extensionId
     )
     base = base_url(request)
     collection = extension_uri(base, target.extension.account_id, target.extension.id)
