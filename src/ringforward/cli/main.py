@@ -1,4 +1,8 @@
-"""The ``ringforward`` command: serve, demo, jwt (and more sub-commands as they land)."""
+"""The ``ringforward`` command: serve, demo, jwt, simulate, history, revert, groups.
+
+Heavy imports (the server, SQLAlchemy, argon2) happen inside the commands that need them,
+so that client-side commands such as ``groups`` start quickly.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,11 @@ import os
 from typing import Annotated
 
 import typer
-import uvicorn
-from sqlalchemy.engine import make_url
 
 from ringforward.cli.groups import groups_app
 from ringforward.cli.history import history, revert
 from ringforward.cli.simulate import simulate
 from ringforward.config import DEFAULT_PORT, Settings
-from ringforward.service import provisioning
 
 app = typer.Typer(
     help="A RingCentral-compatible call-handling service and ring-group toolkit.",
@@ -34,6 +35,8 @@ def _settings(**values: object) -> Settings:
 
 
 def run_server(settings: Settings) -> None:
+    import uvicorn
+
     from ringforward.api.app import create_app
 
     uvicorn.run(
@@ -76,6 +79,8 @@ def serve(
         rate_limits=rate_limits,
         rate_limit_storage=rate_limit_storage,
     )
+    from sqlalchemy.engine import make_url
+
     typer.echo(f"ringforward listening on http://{settings.host}:{settings.port}")
     # Printed without its password: this output usually ends up in a log.
     typer.echo(f"database: {make_url(settings.database_url).render_as_string()}")
@@ -88,6 +93,8 @@ def demo(
     db: DbOption = None,
 ) -> None:
     """Serve with the demo data on http://127.0.0.1:8080 and print how to log in."""
+    from ringforward.service import provisioning
+
     settings = _settings(port=port, db=db, demo=True)
     base = f"http://{settings.host}:{settings.port}"
     typer.echo(
