@@ -61,10 +61,9 @@ async def list_history(
     request: Request, accountId: str, extensionId: str, ruleId: str
 ) -> dict[str, Any]:
     _require_extensions(request)
+    who = await principal(request)
     page = page_request(request)
-    history = await use_cases.rule_history(
-        database(request), await principal(request), accountId, extensionId, ruleId
-    )
+    history = await use_cases.rule_history(database(request), who, accountId, extensionId, ruleId)
     chunk, fields = paged(request, history.changes, page)
     base = base_url(request)
     return {"records": [_change_json(base, history, change) for change in chunk], **fields}
