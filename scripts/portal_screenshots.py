@@ -110,7 +110,10 @@ def capture(base: str) -> None:
             page.get_by_label("Password").fill(PASSWORD)
             page.get_by_role("button", name="Sign in").click()
             page.wait_for_url("**/portal/extensions")
-            page.goto(f"{base}/portal/extensions/{ADMIN_ID}/call-handling?rule=business-hours-rule")
+            page.goto(
+                f"{base}/portal/extensions/{ADMIN_ID}/call-handling"
+                "?rule=business-hours-rule&at=2026-11-30T10:00"
+            )
             page.get_by_label("Select +16505550177").check()
             page.screenshot(path=str(DOCS / f"call-handling-{width}.png"), full_page=True)
             context.close()

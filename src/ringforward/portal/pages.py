@@ -31,6 +31,7 @@ from ringforward.portal.render import (
     sign_in_redirect,
 )
 from ringforward.portal.session import csrf_ok, current_session, database
+from ringforward.portal.who_rings import who_rings_context
 from ringforward.service import accounts, answering_rules
 from ringforward.service.access import CURRENT, Principal, Target
 from ringforward.service.answering_rules import RuleView
@@ -106,6 +107,13 @@ async def render_call_handling(
         "problem": problem,
         "notice": notice,
     }
+    context |= await who_rings_context(
+        request,
+        session.principal,
+        extension.id,
+        at=request.query_params.get("at", ""),
+        caller=request.query_params.get("caller", ""),
+    )
     status = problem.status if problem else 200
     return page(request, "call_handling.html", context, session=session, status=status)
 

@@ -1,0 +1,45 @@
+"""The "Who rings" panel's data: a call simulated for the chosen time and caller."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+
+from ringforward.domain.errors import DomainError
+from ringforward.portal.render import PORTAL
+from ringforward.portal.session import database
+from ringforward.portal.timeline import timeline_of
+from ringforward.service.access import CURRENT, Principal, time_zone_of
+from ringforward.service.accounts import get_extension
+from ringforward.service.callflow import simulate_call
+
+
+async def who_rings_context(
+    request: Request, principal: Principal, extension_id: str, *, at: str, caller: str
+) -> dict[str, Any]:
+    """What the panel shows; a refused time or number is shown beside the picker."""
+    db = database(request)
+    target = await get_extension(db, principal, CURRENT, extension_id)
+    zone = time_zone_of(target)
+    when = at or datetime.now(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
+    context: dict[str, Any] = {
+        "who_rings_url": f"{PORTAL}/extensions/{quote(extension_id, safe='')}/who-rings",
+        "who_at": when,
+        "who_from": caller,
+        "who_zone": zone,
+        "timeline": None,
+        "who_problem": None,
+    }
+    try:
+        flow = await simulate_call(
+            db, principal, CURRENT, extension_id, at=when, caller=caller or None, called=None
+        )
+    except DomainError as error:
+        context["who_problem"] = error.message
+    else:
+        context["timeline"] = timeline_of(flow)
+    return context
