@@ -9,23 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ringforward.domain.errors import (
-    AuthenticationError,
-    ConflictError,
-    DomainError,
-    NotFoundError,
-    OAuthError,
-    PermissionDeniedError,
-    PreconditionFailedError,
-)
-
-_STATUS: tuple[tuple[type[DomainError], int], ...] = (
-    (AuthenticationError, 401),
-    (NotFoundError, 404),
-    (ConflictError, 409),
-    (PermissionDeniedError, 403),
-    (PreconditionFailedError, 412),
-)
+from ringforward.domain.errors import DomainError, OAuthError
 
 
 class HttpError(DomainError):
@@ -34,15 +18,6 @@ class HttpError(DomainError):
     def __init__(self, status: int, message: str, *, code: str) -> None:
         super().__init__(message, code=code)
         self.status = status
-
-
-def status_of(error: DomainError) -> int:
-    if isinstance(error, OAuthError | HttpError):
-        return error.status
-    for kind, status in _STATUS:
-        if isinstance(error, kind):
-            return status
-    return 400
 
 
 def error_body(error: DomainError) -> dict[str, Any]:
@@ -60,7 +35,7 @@ def error_body(error: DomainError) -> dict[str, Any]:
 
 
 def error_response(error: DomainError, headers: dict[str, str] | None = None) -> JSONResponse:
-    status = status_of(error)
+    status = error.status
     all_headers = dict(headers or {})
     if status == 401:
         all_headers.setdefault("WWW-Authenticate", "Bearer")

@@ -18,6 +18,8 @@ class DomainError(Exception):
     """A refused operation. Subclasses say why; edges map them to HTTP statuses."""
 
     default_code = "CMN-101"
+    # The status every edge answers with; kept beside the errorCode so no edge re-derives it.
+    status = 400
 
     def __init__(
         self,
@@ -52,24 +54,28 @@ class NotFoundError(DomainError):
     """The resource does not exist or is not visible to the caller (HTTP 404)."""
 
     default_code = "CMN-102"
+    status = 404
 
 
 class ConflictError(DomainError):
     """The change collides with existing state, e.g. a duplicate phone number (HTTP 409)."""
 
     default_code = "CMN-114"
+    status = 409
 
 
 class PermissionDeniedError(DomainError):
     """The caller may see the resource but not change it (HTTP 403)."""
 
     default_code = "CMN-408"
+    status = 403
 
 
 class PreconditionFailedError(DomainError):
     """An ``If-Match`` tag no longer matches the resource (HTTP 412)."""
 
     default_code = "CMN-412"
+    status = 412
 
 
 @dataclass
@@ -116,6 +122,7 @@ class AuthenticationError(DomainError):
     """No valid access token came with the request (HTTP 401)."""
 
     default_code = "OAU-213"
+    status = 401
 
 
 class OAuthError(DomainError):

@@ -13,8 +13,6 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ringforward.domain.errors import (
-    AuthenticationError,
-    ConflictError,
     DomainError,
     NotFoundError,
     PermissionDeniedError,
@@ -28,15 +26,6 @@ STATIC = f"{PORTAL}/static"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 TEMPLATES.env.trim_blocks = True
 TEMPLATES.env.lstrip_blocks = True
-
-_STATUS: tuple[tuple[type[DomainError], int], ...] = (
-    (AuthenticationError, 401),
-    (NotFoundError, 404),
-    (ConflictError, 409),
-    (PermissionDeniedError, 403),
-    (PreconditionFailedError, 409),
-)
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -53,10 +42,8 @@ class Problem:
 
 
 def status_of(error: DomainError) -> int:
-    for kind, status in _STATUS:
-        if isinstance(error, kind):
-            return status
-    return 400
+    # A stale page is a conflict with what the user saw, not a failed HTTP precondition.
+    return 409 if isinstance(error, PreconditionFailedError) else error.status
 
 
 def problem_of(error: DomainError, where: str) -> Problem:
