@@ -96,23 +96,21 @@ def set_ring_count_of_group_1(client: httpx.Client, ring_count: int) -> None:
     assert client.put(BUSINESS, json={"forwarding": {"rules": state}}).status_code == 200
 
 
+@pytest.mark.parametrize("server", ["etag"], indirect=True)
 def test_with_etags_a_concurrent_write_before_ours_is_kept_and_ours_lands(
     server: LiveServer, other: httpx.Client, connected: InterferingClient
 ) -> None:
-    if server.extra_args:
-        pytest.skip("no ETags in strict mode")
     connected.interfere, connected.times = lambda: set_ring_count_of_group_1(other, 9), 1
     result = RingGroupEditor(connected, policy=FAST).add(C, group=2)
     assert groups(other) == [(9, [D, A]), (2, [B, C])]
     assert result.written == "etag" and result.attempts == 2
 
 
+@pytest.mark.parametrize("server", ["strict"], indirect=True)
 def test_without_etags_our_change_lands_but_a_write_between_our_read_and_put_is_lost(
     server: LiveServer, other: httpx.Client, connected: InterferingClient
 ) -> None:
     """The documented limit of verify mode: it protects our change, not the other's."""
-    if not server.extra_args:
-        pytest.skip("ETag mode loses nothing")
     connected.interfere, connected.times = lambda: set_ring_count_of_group_1(other, 9), 1
     result = RingGroupEditor(connected, policy=FAST).add(C, group=2)
     assert groups(other) == [(3, [D, A]), (2, [B, C])]
@@ -155,11 +153,10 @@ def test_verify_mode_gives_up_when_the_change_keeps_being_overwritten(
         editor.remove(A)
 
 
+@pytest.mark.parametrize("server", ["etag"], indirect=True)
 def test_etag_mode_gives_up_after_the_allowed_number_of_conflicts(
     server: LiveServer, other: httpx.Client, connected: InterferingClient
 ) -> None:
-    if server.extra_args:
-        pytest.skip("no ETags in strict mode")
     counts = iter(range(5, 15))
     connected.interfere = lambda: set_ring_count_of_group_1(other, next(counts))
     connected.times = 100

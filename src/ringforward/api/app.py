@@ -7,9 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ringforward.api import errors
@@ -25,6 +24,7 @@ from ringforward.api.routes import (
     version,
 )
 from ringforward.api.service_spec import service_document
+from ringforward.api.unexpected import CatchUnexpectedErrors
 from ringforward.config import Settings
 from ringforward.domain.errors import DomainError
 from ringforward.portal.app import install_portal
@@ -79,16 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def openapi_document() -> dict[str, Any]:
         return service_document(strict=settings.strict_ringcentral)
 
-    @app.exception_handler(Exception)
-    async def on_unexpected(_request: Request, error: Exception) -> JSONResponse:
-        log.exception("unexpected error", exc_info=error)
-        return JSONResponse(
-            {
-                "errorCode": "CMN-500",
-                "message": "Internal server error",
-                "errors": [{"errorCode": "CMN-500", "message": "Internal server error"}],
-            },
-            status_code=500,
-        )
+    # Added last, so it is the outermost of ours: it also catches the middlewares' errors.
+    app.add_middleware(CatchUnexpectedErrors)
 
     return app

@@ -94,9 +94,12 @@ async def migrate(url: str) -> None:
 class UnitOfWork:
     """One database transaction; commits only when the use case says so."""
 
-    def __init__(self, engine: AsyncEngine, *, writing: bool) -> None:
+    def __init__(
+        self, engine: AsyncEngine, *, writing: bool, queue: asyncio.Lock | None = None
+    ) -> None:
         self._engine = engine
         self._writing = writing
+        self._queue = queue
         self._connection: AsyncConnection | None = None
         self.committed = False
 
@@ -111,10 +114,17 @@ class UnitOfWork:
         return self._engine.dialect.name
 
     async def __aenter__(self) -> UnitOfWork:
-        connection = await self._engine.connect()
-        if self._writing:
-            connection = await connection.execution_options(writing=True)
-        await connection.begin()
+        if self._queue is not None:
+            await self._queue.acquire()
+        try:
+            connection = await self._engine.connect()
+            if self._writing:
+                connection = await connection.execution_options(writing=True)
+            await connection.begin()
+        except BaseException:
+            if self._queue is not None:
+                self._queue.release()
+            raise
         self._connection = connection
         return self
 
@@ -134,6 +144,8 @@ class UnitOfWork:
         finally:
             await connection.close()
             self._connection = None
+            if self._queue is not None:
+                self._queue.release()
 
 
 class Database:
@@ -142,12 +154,16 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = create_engine_for(url)
+        # SQLite lets one writer in at a time, and waiting writers poll (busy_timeout), which
+        # gives multi-second tail latencies under load; queueing this process's writers
+        # first-come-first-served leaves only other processes to poll against.
+        self._write_queue = asyncio.Lock() if is_sqlite(url) else None
 
     def reading(self) -> UnitOfWork:
         return UnitOfWork(self.engine, writing=False)
 
     def writing(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, writing=True)
+        return UnitOfWork(self.engine, writing=True, queue=self._write_queue)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
