@@ -7,16 +7,16 @@ import json
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import Annotated, Any, NoReturn, get_type_hints
+from typing import Annotated, Any, get_type_hints
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ringforward.cli.connection import CONNECTION_OPTIONS, connection_settings, fail
 from ringforward.client import (
     ClientError,
-    ConnectionSettings,
     EditResult,
     RingCentralClient,
     RingGroupEditor,
@@ -59,46 +59,7 @@ COMMON: dict[str, tuple[Any, Any]] = {
         Annotated[bool, _option("--json", help="Print the ring-group document as JSON.")],
         False,
     ),
-    "server": (
-        Annotated[
-            str | None,
-            _option("--server", help="Base URL (env RINGCENTRAL_SERVER_URL).", metavar="URL"),
-        ],
-        None,
-    ),
-    "client_id": (
-        Annotated[str | None, _option("--client-id", help="(env RINGCENTRAL_CLIENT_ID)")],
-        None,
-    ),
-    "client_secret": (
-        Annotated[str | None, _option("--client-secret", help="(env RINGCENTRAL_CLIENT_SECRET)")],
-        None,
-    ),
-    "jwt": (
-        Annotated[str | None, _option("--jwt", help="JWT credential (env RINGCENTRAL_JWT_TOKEN).")],
-        None,
-    ),
-    "username": (
-        Annotated[
-            str | None,
-            _option("--username", help="Password login (env RINGCENTRAL_USERNAME)."),
-        ],
-        None,
-    ),
-    "extension_number": (
-        Annotated[
-            str | None,
-            _option(
-                "--extension-number",
-                help="Login extension number for --username (env RINGCENTRAL_EXTENSION).",
-            ),
-        ],
-        None,
-    ),
-    "password": (
-        Annotated[str | None, _option("--password", help="(env RINGCENTRAL_PASSWORD)")],
-        None,
-    ),
+    **CONNECTION_OPTIONS,
     "region": (
         Annotated[str, _option("--region", help="Country for national phone formats.")],
         "US",
@@ -148,18 +109,7 @@ def _verb(name: str) -> Callable[[Callable[..., Edit]], Callable[..., None]]:
 
 
 def _run(edit: Edit, **shared: Any) -> None:
-    settings = ConnectionSettings.from_env(
-        server_url=shared["server"],
-        client_id=shared["client_id"],
-        client_secret=shared["client_secret"],
-        jwt=shared["jwt"],
-        username=shared["username"],
-        extension=shared["extension_number"],
-        password=shared["password"],
-    )
-    missing = settings.problems()
-    if missing:
-        _fail("missing connection settings: " + "; ".join(missing), code=2)
+    settings = connection_settings(shared)
     policy = SafeWritePolicy(settle_seconds=shared["settle"])
     try:
         with RingCentralClient.connect(settings) as client:
@@ -168,13 +118,8 @@ def _run(edit: Edit, **shared: Any) -> None:
             )
             result = edit(editor, shared["dry_run"])
     except (DomainError, ClientError) as error:
-        _fail(str(error) if isinstance(error, ClientError) else error.message, code=1)
+        fail(str(error) if isinstance(error, ClientError) else error.message, code=1)
     _print(result, as_json=shared["as_json"])
-
-
-def _fail(message: str, *, code: int) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def _print(result: EditResult, *, as_json: bool) -> None:

@@ -15,6 +15,7 @@ import typer
 from ringforward.cli.groups import groups_app
 from ringforward.cli.history import history, revert
 from ringforward.cli.simulate import simulate
+from ringforward.cli.transfer import export_command, import_command
 from ringforward.config import DEFAULT_PORT, Settings
 
 app = typer.Typer(
@@ -144,6 +145,8 @@ app.command()(simulate)
 app.command()(history)
 app.command()(revert)
 app.add_typer(groups_app, name="groups")
+app.command(name="export")(export_command)
+app.command(name="import")(import_command)
 
 
 if __name__ == "__main__":
