@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ringforward.domain.model import Account, Extension
 from ringforward.service.access import Principal, Target, resolve_account, resolve_target
 from ringforward.store.database import Database
@@ -14,15 +16,28 @@ async def get_account(db: Database, principal: Principal, account_ref: str) -> A
 
 
 async def list_extensions(
-    db: Database, principal: Principal, account_ref: str
+    db: Database,
+    principal: Principal,
+    account_ref: str,
+    *,
+    extension_number: str | None = None,
+    emails: Iterable[str] = (),
 ) -> tuple[Account, list[Extension]]:
-    """Admins see every extension of the account; a user sees only its own."""
+    """Admins see every extension of the account; a user sees only its own.
+
+    ``extension_number`` and ``emails`` (any of them, case-insensitive) narrow the list.
+    """
+    wanted_emails = {email.lower() for email in emails}
     async with db.reading() as uow:
         repo = Repository(uow)
         account = await resolve_account(repo, principal, account_ref)
-        extensions = await repo.list_extensions(account.id)
-        if not principal.is_admin:
-            extensions = [e for e in extensions if e.id == principal.extension_id]
+        extensions = [
+            extension
+            for extension in await repo.list_extensions(account.id)
+            if (principal.is_admin or extension.id == principal.extension_id)
+            and extension_number in (None, extension.extension_number)
+            and (not wanted_emails or extension.email.lower() in wanted_emails)
+        ]
         return account, extensions
 
 

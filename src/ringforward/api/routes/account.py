@@ -25,18 +25,16 @@ async def read_account(request: Request, accountId: str) -> dict[str, Any]:
 async def list_extensions(request: Request, accountId: str) -> dict[str, Any]:
     who = await principal(request)
     page = page_request(request)
-    account, extensions = await accounts.list_extensions(database(request), who, accountId)
-    number = request.query_params.get("extensionNumber")
-    emails = {e.lower() for e in request.query_params.getlist("email")}
-    matching = [
-        e
-        for e in extensions
-        if (number is None or e.extension_number == number)
-        and (not emails or e.email.lower() in emails)
-    ]
+    account, extensions = await accounts.list_extensions(
+        database(request),
+        who,
+        accountId,
+        extension_number=request.query_params.get("extensionNumber"),
+        emails=request.query_params.getlist("email"),
+    )
     base = base_url(request)
     chunk, fields = paged(
-        request, matching, page, collection_uri=f"{account_uri(base, account.id)}/extension"
+        request, extensions, page, collection_uri=f"{account_uri(base, account.id)}/extension"
     )
     records = [extension_json(base, e, e.time_zone or account.time_zone) for e in chunk]
     return {"records": records, **fields}
