@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from ringforward.cli.admin import admin_app
 from ringforward.cli.groups import groups_app
 from ringforward.cli.history import history, revert
 from ringforward.cli.simulate import simulate
@@ -145,6 +146,7 @@ app.command()(simulate)
 app.command()(history)
 app.command()(revert)
 app.add_typer(groups_app, name="groups")
+app.add_typer(admin_app, name="admin")
 app.command(name="export")(export_command)
 app.command(name="import")(import_command)
 

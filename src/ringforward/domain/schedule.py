@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ringforward.domain.errors import invalid
 from ringforward.domain.model import (
     WEEKDAYS,
     BusinessHours,
@@ -47,6 +48,15 @@ def _zone(tz_name: str) -> ZoneInfo:
         return ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ValueError(f"{tz_name!r} is not a known time zone") from error
+
+
+def checked_time_zone(tz_name: str, parameter_name: str = "timeZone") -> str:
+    """``tz_name`` if it is an IANA time zone (``America/Los_Angeles``), else a 400."""
+    try:
+        _zone(tz_name)
+    except (ValueError, TypeError) as error:
+        raise invalid(parameter_name, "not a known IANA time zone") from error
+    return tz_name
 
 
 def local_time(at: datetime, tz_name: str) -> datetime:
