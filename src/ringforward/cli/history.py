@@ -3,111 +3,39 @@
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from typing import Annotated, Any
 
-import httpx
 import typer
+
+from ringforward.cli.connection import fail, with_connection
+from ringforward.client import ClientError, ConnectionSettings, RingCentralClient
+from ringforward.client.errors import RingCentralError
 
 RULE_PATH = "/restapi/v1.0/account/{account}/extension/{extension}/answering-rule/{rule}"
 
-Server = Annotated[
-    str | None, typer.Option("--server", help="Base URL [env RINGCENTRAL_SERVER_URL].")
-]
-ClientId = Annotated[
-    str | None, typer.Option("--client-id", help="OAuth client id [env RINGCENTRAL_CLIENT_ID].")
-]
-ClientSecret = Annotated[
-    str | None,
-    typer.Option("--client-secret", help="OAuth client secret [env RINGCENTRAL_CLIENT_SECRET]."),
-]
-Jwt = Annotated[
-    str | None, typer.Option("--jwt", help="JWT credential [env RINGCENTRAL_JWT_TOKEN].")
-]
-Username = Annotated[
-    str | None,
-    typer.Option("--username", help="Login email or number [env RINGCENTRAL_USERNAME]."),
-]
-Password = Annotated[
-    str | None, typer.Option("--password", help="Password [env RINGCENTRAL_PASSWORD].")
-]
 Account = Annotated[str, typer.Option("--account", help="Account id ('~': your own).")]
 Extension = Annotated[str, typer.Option("--extension", help="Extension id ('~': your own).")]
 Rule = Annotated[str, typer.Option("--rule", help="Answering rule id.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the API's JSON document.")]
 
 
-class Refused(Exception):
-    """The server said no (or could not be reached): exit code 1."""
-
-
-def _setting(flag: str | None, variable: str) -> str | None:
-    return flag if flag is not None else (os.environ.get(variable) or None)
-
-
-def _error_message(response: httpx.Response) -> str:
+def _call(settings: ConnectionSettings, method: str, path: str, **options: Any) -> Any:
+    """One request as a fresh login (revoked afterwards); a refusal exits with code 1."""
     try:
-        body = response.json()
-    except ValueError:
-        return f"HTTP {response.status_code}"
-    message = body.get("message") or body.get("error_description") or ""
-    names = [e.get("parameterName") for e in body.get("errors", []) if e.get("parameterName")]
-    where = f" ({', '.join(names)})" if names else ""
-    return f"HTTP {response.status_code} {body.get('errorCode', '')}: {message}{where}".strip()
-
-
-def _checked(response: httpx.Response) -> Any:
-    if response.status_code >= 400:
-        raise Refused(_error_message(response))
-    return response.json()
-
-
-@contextmanager
-def session(
-    server: str | None,
-    client_id: str | None,
-    client_secret: str | None,
-    jwt: str | None,
-    username: str | None,
-    password: str | None,
-) -> Iterator[httpx.Client]:
-    """An httpx client logged in with the JWT or password grant; the token is revoked after."""
-    base = _setting(server, "RINGCENTRAL_SERVER_URL")
-    app = _setting(client_id, "RINGCENTRAL_CLIENT_ID")
-    secret = _setting(client_secret, "RINGCENTRAL_CLIENT_SECRET") or ""
-    assertion = _setting(jwt, "RINGCENTRAL_JWT_TOKEN")
-    login = _setting(username, "RINGCENTRAL_USERNAME")
-    login_password = _setting(password, "RINGCENTRAL_PASSWORD")
-    if not base or not app or not (assertion or (login and login_password)):
-        typer.echo(
-            "error: set the server (--server / RINGCENTRAL_SERVER_URL), the client id "
-            "(--client-id / RINGCENTRAL_CLIENT_ID) and a JWT (--jwt / RINGCENTRAL_JWT_TOKEN) "
-            "or a username and password (RINGCENTRAL_USERNAME / RINGCENTRAL_PASSWORD)",
-            err=True,
-        )
-        raise typer.Exit(2)
-    if assertion:
-        form = {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion}
-    else:
-        form = {"grant_type": "password", "username": login or "", "password": login_password or ""}
-        extension = os.environ.get("RINGCENTRAL_EXTENSION")
-        if extension:
-            form["extension"] = extension
-    with httpx.Client(base_url=base.rstrip("/"), timeout=30) as client:
-        try:
-            grant = _checked(client.post("/restapi/oauth/token", data=form, auth=(app, secret)))
-        except httpx.HTTPError as error:
-            raise Refused(f"cannot reach {base}: {error}") from error
-        token = grant["access_token"]
-        client.headers["Authorization"] = f"Bearer {token}"
-        try:
-            yield client
-        finally:
-            # Best effort: a token left behind expires on its own within the hour.
-            with suppress(httpx.HTTPError):
-                client.post("/restapi/oauth/revoke", data={"token": token}, auth=(app, secret))
+        with RingCentralClient.connect(settings) as client:
+            try:
+                response = client.request(method, path, **options)
+            finally:
+                # Best effort: a token left behind expires on its own within the hour.
+                with suppress(ClientError):
+                    client.revoke()
+    except RingCentralError as error:
+        where = f" ({error.parameter_name})" if error.parameter_name else ""
+        fail(f"{error}{where}", code=1)
+    except ClientError as error:
+        fail(str(error), code=1)
+    return response
 
 
 def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
@@ -135,64 +63,39 @@ def render_history(document: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _run(action: Any) -> None:
-    try:
-        action()
-    except Refused as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(1) from error
-
-
+@with_connection
 def history(
+    settings: ConnectionSettings,
     account: Account = "~",
     extension: Extension = "~",
     rule: Rule = "business-hours-rule",
     page: Annotated[int, typer.Option("--page", min=1, help="Page of the history.")] = 1,
     per_page: Annotated[int, typer.Option("--per-page", min=1, help="Changes a page.")] = 100,
     as_json: AsJson = False,
-    server: Server = None,
-    client_id: ClientId = None,
-    client_secret: ClientSecret = None,
-    jwt: Jwt = None,
-    username: Username = None,
-    password: Password = None,
 ) -> None:
     """Show who changed an answering rule, when, and what: newest first."""
-
-    def action() -> None:
-        with session(server, client_id, client_secret, jwt, username, password) as client:
-            path = RULE_PATH.format(account=account, extension=extension, rule=rule)
-            response = client.get(f"{path}/history", params={"page": page, "perPage": per_page})
-            document = _checked(response)
-        typer.echo(json.dumps(document, indent=2) if as_json else render_history(document))
-
-    _run(action)
+    path = RULE_PATH.format(account=account, extension=extension, rule=rule)
+    document = _call(
+        settings, "GET", f"{path}/history", params={"page": page, "perPage": per_page}
+    ).json()
+    typer.echo(json.dumps(document, indent=2) if as_json else render_history(document))
 
 
+@with_connection
 def revert(
+    settings: ConnectionSettings,
     version: Annotated[int, typer.Argument(min=1, help="The version whose change to undo.")],
     account: Account = "~",
     extension: Extension = "~",
     rule: Rule = "business-hours-rule",
     as_json: AsJson = False,
-    server: Server = None,
-    client_id: ClientId = None,
-    client_secret: ClientSecret = None,
-    jwt: Jwt = None,
-    username: Username = None,
-    password: Password = None,
 ) -> None:
     """Restore an answering rule as it was before a change (recorded as a new change)."""
-
-    def action() -> None:
-        with session(server, client_id, client_secret, jwt, username, password) as client:
-            path = RULE_PATH.format(account=account, extension=extension, rule=rule)
-            response = client.post(f"{path}/history/{version}/revert")
-            document = _checked(response)
-            etag = response.headers.get("etag", "")
-        if as_json:
-            typer.echo(json.dumps(document, indent=2))
-        else:
-            typer.echo(f"reverted change {version} of {document['id']}; now at {etag}".strip())
-
-    _run(action)
+    path = RULE_PATH.format(account=account, extension=extension, rule=rule)
+    response = _call(settings, "POST", f"{path}/history/{version}/revert")
+    document = response.json()
+    if as_json:
+        typer.echo(json.dumps(document, indent=2))
+    else:
+        etag = response.headers.get("etag", "")
+        typer.echo(f"reverted change {version} of {document['id']}; now at {etag}".strip())
