@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.support.servers import (
     LiveServer,
@@ -18,6 +19,20 @@ from tests.support.servers import (
 # CI sets this so that a missing PostgreSQL fails the run instead of skipping tests.
 REQUIRE_POSTGRES = os.environ.get("RINGFORWARD_REQUIRE_POSTGRES") == "1"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+# CI: the same examples on every run (no example database, no random seed) and no per-example
+# deadline, which a busy two-core machine would miss for reasons of its own.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=100,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 
 def make_database_url(backend: str, tmp_path: Path) -> str:
@@ -46,8 +61,17 @@ def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
-    """A fresh demo server on each backend, stopped after the test."""
+    """A fresh demo server on each backend (in the test process), stopped after the test."""
     server = LiveServer(database_url, log_path=tmp_path / "server.log").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def server_process(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    """A fresh demo server on each backend as a ``ringforward serve`` process, for the tests
+    where the process is the point: a kill, a restart, what a client sees end to end."""
+    server = LiveServer(database_url, log_path=tmp_path / "server.log", process=True).start()
     yield server
     server.stop()
 

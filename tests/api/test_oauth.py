@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 import time
 from typing import Any
 
@@ -24,6 +22,7 @@ from tests.api.helpers import (
     numbers_path,
     unchanged,
 )
+from tests.support import cli
 from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, LiveServer
 from tests.support.spec import assert_matches_spec
 
@@ -79,14 +78,7 @@ def admin_jwt(shared_server: LiveServer) -> str:
 
 
 def jwt_credential(server: LiveServer, extension: str) -> str:
-    command = ["jwt", "--extension", extension, "--db", server.db_url]
-    result = subprocess.run(
-        [sys.executable, "-m", "ringforward.cli.main", *command],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout.strip().splitlines()[-1]
+    return cli.jwt_credential(server.db_url, extension)
 
 
 # --- grants ----------------------------------------------------------------------------

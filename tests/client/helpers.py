@@ -1,18 +1,19 @@
-"""Running the ``ringforward groups`` CLI as real processes, and a known starting state."""
+"""Running the ``ringforward groups`` CLI (in the test process, or as twenty real processes
+at once), and a known starting state."""
 
 from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
+from tests.support import cli
 from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, LiveServer
 
-CLI = [sys.executable, "-m", "ringforward.cli.main", "groups"]
+CLI = [*cli.MAIN, "groups"]
 EXT = "/account/~/extension/~"
 BUSINESS = f"{EXT}/answering-rule/business-hours-rule"
 DEMO_NUMBER = "+16505550100"
@@ -37,18 +38,15 @@ def cli_env(server: LiveServer, *, jwt: str | None = None) -> dict[str, str]:
     return env
 
 
-def run_cli(
-    env: dict[str, str], *args: str, timeout: float = 600
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*CLI, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
+def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``ringforward groups *args`` with ``env`` as its environment, in the test process."""
+    return cli.run_cli("groups", *args, env=env)
 
 
 def run_cli_together(
     env: dict[str, str], commands: list[list[str]], timeout: float = 600
 ) -> list[subprocess.CompletedProcess[str]]:
-    """Start every command at once and wait for all of them."""
+    """Start every command at once as a process of its own and wait for all of them."""
     processes = [
         (
             command,
@@ -74,13 +72,7 @@ def run_cli_together(
 
 
 def jwt_credential(server: LiveServer, extension: str = "22222222") -> str:
-    result = subprocess.run(
-        [*CLI[:-1], "jwt", "--extension", extension, "--db", server.db_url],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout.strip().splitlines()[-1]
+    return cli.jwt_credential(server.db_url, extension)
 
 
 @dataclass(frozen=True)

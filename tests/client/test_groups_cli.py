@@ -20,7 +20,6 @@ from tests.client.helpers import (
     everything_else,
     reset_to_baseline,
     run_cli,
-    run_cli_together,
     snapshot,
 )
 from tests.support.servers import LiveServer
@@ -178,7 +177,7 @@ def test_dry_run_of_every_verb_changes_nothing_and_shows_the_result(
     cases = [VERBS[i] for i in (0, 5, 6, 8, 9, 10, 11)]
     commands = [[*args, "--dry-run", "--json"] for args, _g, _m in cases]
     commands.append(["add", NEW, "--label", "New Phone", "--dry-run", "--json"])
-    results = run_cli_together(env, commands)
+    results = [run_cli(env, *command) for command in commands]
     assert snapshot(api) == base, "a dry run changed the server"
     for (args, groups, mode), result in zip(cases, results, strict=False):
         assert result.returncode == 0, (args, result.stderr)
@@ -222,7 +221,7 @@ ERRORS: list[tuple[list[str], str]] = [
 def test_refused_operations_exit_1_with_the_message_and_change_nothing(
     env: dict[str, str], api: httpx.Client, base: Snapshot
 ) -> None:
-    results = run_cli_together(env, [args for args, _message in ERRORS])
+    results = [run_cli(env, *args) for args, _message in ERRORS]
     for (args, message), result in zip(ERRORS, results, strict=True):
         assert result.returncode == 1, (args, result.stdout, result.stderr)
         assert message in result.stderr, (args, result.stderr)
@@ -239,7 +238,7 @@ USAGE: list[list[str]] = [
 
 
 def test_usage_errors_exit_2(env: dict[str, str], api: httpx.Client, base: Snapshot) -> None:
-    results = run_cli_together(env, USAGE)
+    results = [run_cli(env, *args) for args in USAGE]
     no_server = {k: v for k, v in env.items() if k != "RINGCENTRAL_SERVER_URL"}
     results.append(run_cli(no_server, "list"))
     for result in results:
