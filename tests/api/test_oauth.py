@@ -11,7 +11,8 @@ import jwt
 import pytest
 
 from ringforward.service.secrets import hash_token
-from tests.api.helpers import (
+from tests.support import cli
+from tests.support.rest import (
     ADMIN,
     ADMIN_EXT,
     NUMBERS_SPEC,
@@ -22,7 +23,6 @@ from tests.api.helpers import (
     numbers_path,
     unchanged,
 )
-from tests.support import cli
 from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, LiveServer
 from tests.support.spec import assert_matches_spec
 

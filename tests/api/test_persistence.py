@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.api.helpers import (
+from tests.support.rest import (
     DEMO_NUMBER_ID,
     USER,
     USER_EXT,

@@ -11,8 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.client.helpers import DEMO_NUMBER, A, B, C, cli_env, reset_to_baseline
+from tests.client.helpers import cli_env
 from tests.support.cli import run_cli
+from tests.support.rest import DEMO_NUMBER, A, B, C, reset_to_baseline
 from tests.support.servers import LiveServer
 
 SOURCE, TARGET = "22222222", "22222223"
