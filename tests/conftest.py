@@ -20,19 +20,20 @@ from tests.support.servers import (
 REQUIRE_POSTGRES = os.environ.get("RINGFORWARD_REQUIRE_POSTGRES") == "1"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
-# CI: the same examples on every run (no example database, no random seed) and no per-example
-# deadline, which a busy two-core machine would miss for reasons of its own.
+# Property tests take their example counts from a profile, not from each test. No deadline
+# per example: a busy two-core machine would miss it for reasons of its own. "dev" explores
+# further and remembers failing examples; "ci" (CI=true) runs the same examples every time.
+settings.register_profile("dev", max_examples=200, deadline=None)
 settings.register_profile(
     "ci",
+    max_examples=100,
+    deadline=None,
     derandomize=True,
     database=None,
-    deadline=None,
-    max_examples=100,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
-if os.environ.get("CI") == "true":
-    settings.load_profile("ci")
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 
 def make_database_url(backend: str, tmp_path: Path) -> str:
