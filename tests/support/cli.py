@@ -45,20 +45,6 @@ def run_cli(
     )
 
 
-def run_process(
-    *args: str, env: Mapping[str, str] | None = None, timeout: float = 600
-) -> subprocess.CompletedProcess[str]:
-    """``ringforward *args`` as a real process."""
-    return subprocess.run(
-        [*MAIN, *args],
-        env=None if env is None else dict(env),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
 def jwt_credential(db_url: str, extension: str = "22222222") -> str:
     """A JWT credential from ``ringforward jwt`` (the last line of its output)."""
     result = run_cli("jwt", "--extension", extension, "--db", db_url)
