@@ -61,12 +61,12 @@ async def load_call_handling(
     request: Request, principal: Principal, extension_id: str, rule_id: str
 ) -> CallHandling:
     db = database(request)
-    target, rules, numbers = await answering_rules.list_rules(db, principal, CURRENT, extension_id)
-    rule = next((r for r in rules if r.id == rule_id), None)
+    listed = await answering_rules.list_rules(db, principal, CURRENT, extension_id)
+    rule = next((r for r in listed.rules if r.id == rule_id), None)
     if rule is None:
         raise not_found("ruleId")
-    _, extensions = await accounts.list_extensions(db, principal, CURRENT)
-    return CallHandling(target, tuple(rules), rule, numbers, tuple(extensions))
+    extensions = (await accounts.list_extensions(db, principal, CURRENT)).extensions
+    return CallHandling(listed.target, tuple(listed.rules), rule, listed.numbers, tuple(extensions))
 
 
 async def render_call_handling(

@@ -12,8 +12,8 @@ from ringforward.domain import ringgroups
 from ringforward.domain.errors import invalid
 from ringforward.portal.forms import FormValues, action_body, checked, first
 from ringforward.portal.pages import change_rule
-from ringforward.portal.views import groups_body
 from ringforward.service.answering_rules import RuleView
+from ringforward.wire.forwarding import forwarding_rules_json
 
 router = APIRouter(prefix="/portal/extensions/{extension_id}/rules/{rule_id}")
 
@@ -27,7 +27,7 @@ def _number(values: FormValues, key: str) -> int:
 
 
 def _list_body(groups: ringgroups.Groups) -> Mapping[str, Any]:
-    return {"forwarding": {"rules": groups_body(groups)}}
+    return {"forwarding": {"rules": forwarding_rules_json(groups)}}
 
 
 def _group_place(values: FormValues) -> str:

@@ -29,7 +29,7 @@ async def add_number(request: Request, extension_id: str) -> Response:
         "type": first(values, "type") or "Other",
     }
     try:
-        _, number = await forwarding_numbers.create_forwarding_number(
+        created = await forwarding_numbers.create_forwarding_number(
             database(request), session.principal, CURRENT, extension_id, body
         )
     except DomainError as error:
@@ -41,7 +41,7 @@ async def add_number(request: Request, extension_id: str) -> Response:
             problem=problem_of(error, "add-number"),
             values=flat(values),
         )
-    notice = f"Added {number.phone_number}. Switch it on in a rule to make it ring."
+    notice = f"Added {created.number.phone_number}. Switch it on in a rule to make it ring."
     return await after_change(request, session, extension_id, rule_id, notice)
 
 
@@ -53,7 +53,7 @@ async def edit_label(request: Request, extension_id: str, number_id: str) -> Res
     session, values = begun
     rule_id = return_rule(values)
     try:
-        _, number = await forwarding_numbers.update_forwarding_number_use_case(
+        updated = await forwarding_numbers.update_forwarding_number_use_case(
             database(request),
             session.principal,
             CURRENT,
@@ -65,7 +65,7 @@ async def edit_label(request: Request, extension_id: str, number_id: str) -> Res
         return await render_call_handling(
             request, session, extension_id, rule_id, problem=problem_of(error, f"label-{number_id}")
         )
-    notice = f"Label of {number.phone_number} saved."
+    notice = f"Label of {updated.number.phone_number} saved."
     return await after_change(request, session, extension_id, rule_id, notice)
 
 

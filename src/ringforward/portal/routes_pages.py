@@ -102,15 +102,13 @@ async def extension_picker(request: Request) -> Response:
     if session is None:
         return sign_in_redirect(request)
     try:
-        account, extensions = await accounts.list_extensions(
-            database(request), session.principal, CURRENT
-        )
+        listed = await accounts.list_extensions(database(request), session.principal, CURRENT)
     except DomainError as error:
         return error_page(request, session, error)
     return page(
         request,
         "extensions.html",
-        {"account": account, "extensions": extensions},
+        {"account": listed.account, "extensions": listed.extensions},
         session=session,
     )
 

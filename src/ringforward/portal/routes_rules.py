@@ -49,19 +49,17 @@ async def _rules_page(
     notice: str | None = None,
 ) -> Response:
     try:
-        target, rules, _ = await answering_rules.list_rules(
+        listed = await answering_rules.list_rules(
             database(request),
             session.principal,
             CURRENT,
             extension_id,
             RuleFilter(types=("Custom",)),
         )
-        _, extensions = await accounts.list_extensions(
-            database(request), session.principal, CURRENT
-        )
+        extensions = await accounts.list_extensions(database(request), session.principal, CURRENT)
     except DomainError as error:
         return error_page(request, session, error)
-    names = {e.id: f"{e.name} (Ext. {e.extension_number})" for e in extensions}
+    names = {e.id: f"{e.name} (Ext. {e.extension_number})" for e in extensions.extensions}
     items = [
         {
             "rule": rule,
@@ -69,11 +67,11 @@ async def _rules_page(
             "action": views.describe_action(rule, names),
             "url": call_handling_url(extension_id, rule.id),
         }
-        for rule in rules
+        for rule in listed.rules
     ]
     context = {
         **_common(extension_id),
-        "extension": target.extension,
+        "extension": listed.target.extension,
         "items": items,
         "problem": problem,
         "notice": notice,
@@ -105,7 +103,7 @@ async def _rule_form(
     db = database(request)
     try:
         target = await accounts.get_extension(db, session.principal, CURRENT, extension_id)
-        _, extensions = await accounts.list_extensions(db, session.principal, CURRENT)
+        extensions = (await accounts.list_extensions(db, session.principal, CURRENT)).extensions
         if values is None and rule_id is not None:
             view = await answering_rules.get_rule(
                 db, session.principal, CURRENT, extension_id, rule_id
@@ -248,16 +246,16 @@ async def _hours_page(
     notice: str | None = None,
 ) -> Response:
     try:
-        target, hours = await business_hours.get_business_hours(
+        shown = await business_hours.get_business_hours(
             database(request), session.principal, CURRENT, extension_id
         )
     except DomainError as error:
         return error_page(request, session, error)
     context = {
         **_common(extension_id),
-        "extension": target.extension,
-        "values": dict(values if values is not None else forms.business_hours_values(hours)),
-        "summary": views.describe_weekly(hours.weekly_ranges) or "Open 24/7",
+        "extension": shown.target.extension,
+        "values": dict(values if values is not None else forms.business_hours_values(shown.hours)),
+        "summary": views.describe_weekly(shown.hours.weekly_ranges) or "Open 24/7",
         "problem": problem,
         "notice": notice,
         "active_page": "hours",

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from ringforward.api.body import read_form
-from ringforward.api.deps import database
+from ringforward.api.deps import Db
 from ringforward.api.errors import HttpError
 from ringforward.domain.errors import OAuthError
 from ringforward.service import auth
@@ -87,7 +87,7 @@ async def _oauth_form(request: Request) -> dict[str, str]:
 
 
 @router.post("/restapi/oauth/token")
-async def token(request: Request) -> dict[str, Any]:
+async def token(request: Request, db: Db) -> dict[str, Any]:
     form = await _oauth_form(request)
     client_id, secret = _client_credentials(request, form)
     grant_type = _required(form, "grant_type")
@@ -95,7 +95,6 @@ async def token(request: Request) -> dict[str, Any]:
         "access_ttl": _ttl(form, "access_token_ttl"),
         "refresh_ttl": _ttl(form, "refresh_token_ttl"),
     }
-    db = database(request)
     if grant_type == "password":
         grant = await auth.password_grant(
             db,
@@ -133,13 +132,11 @@ async def token(request: Request) -> dict[str, Any]:
 
 
 @router.post("/restapi/oauth/revoke")
-async def revoke(request: Request) -> Response:
+async def revoke(request: Request, db: Db) -> Response:
     form = await _oauth_form(request)
     client_id, secret = _client_credentials(request, form)
     token_value = form.get("token") or request.query_params.get("token")
     if not token_value:
         _required(form, "token")
-    await auth.revoke(
-        database(request), client_id=client_id, client_secret=secret, token=token_value or ""
-    )
+    await auth.revoke(db, client_id=client_id, client_secret=secret, token=token_value or "")
     return Response(status_code=200)
