@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Request
+from fastapi.params import Depends as Dependency
 
 from ringforward.api.errors import HttpError
 from ringforward.api.paging import PageRequest, page_request
@@ -76,3 +77,12 @@ Caller = Annotated[Principal, Depends(principal)]
 Paging = Annotated[PageRequest, Depends(page_request)]
 BaseUrl = Annotated[str, Depends(base_url)]
 AUTHENTICATED = [Depends(principal)]
+EXTENSION_PATH = "/restapi/v1.0/account/{accountId}/extension/{extensionId}"
+
+
+def extension_router(resource: str, *dependencies: Dependency) -> APIRouter:
+    """The router of one resource of an extension; callers authenticated before anything
+    else unless ``dependencies`` say what comes first."""
+    return APIRouter(
+        prefix=f"{EXTENSION_PATH}/{resource}", dependencies=list(dependencies or AUTHENTICATED)
+    )

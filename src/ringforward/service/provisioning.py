@@ -78,23 +78,20 @@ async def load_demo(db: Database) -> bool:
         await repo.extensions.insert_account(
             Account(DEMO_ACCOUNT_ID, "Demo Company", "+16505550000", "America/Los_Angeles")
         )
-        admin = Extension(
-            DEMO_ADMIN_ID,
-            DEMO_ACCOUNT_ID,
-            "101",
-            "Demo Admin",
-            "admin@example.com",
-            is_admin=True,
-            direct_numbers=("+16505550101",),
-        )
-        user = Extension(
-            DEMO_USER_ID,
-            DEMO_ACCOUNT_ID,
-            "102",
-            "Demo User",
-            "user@example.com",
-            is_admin=False,
-            direct_numbers=("+16505550102",),
+        admin, user = (
+            Extension(
+                extension_id,
+                DEMO_ACCOUNT_ID,
+                number,
+                name,
+                email,
+                is_admin=extension_id == DEMO_ADMIN_ID,
+                direct_numbers=(f"+16505550{number}",),
+            )
+            for extension_id, number, name, email in (
+                (DEMO_ADMIN_ID, "101", "Demo Admin", "admin@example.com"),
+                (DEMO_USER_ID, "102", "Demo User", "user@example.com"),
+            )
         )
         await create_extension(repo, admin, DEMO_PASSWORD, BusinessHours(WEEKDAY_HOURS))
         await create_extension(repo, user, DEMO_PASSWORD)

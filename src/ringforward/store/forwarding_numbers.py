@@ -12,21 +12,15 @@ from ringforward.domain.model import ForwardingNumber
 from ringforward.store import tables as t
 from ringforward.store.queries import Queries
 
+_FIELDS = tuple(ForwardingNumber.__dataclass_fields__)
+
 
 def _number(row: RowMapping) -> ForwardingNumber:
-    return ForwardingNumber(
-        id=str(row["id"]),
-        extension_id=row["extension_id"],
-        phone_number=row["phone_number"],
-        label=row["label"],
-        type=row["type"],
-        flip_number=row["flip_number"],
-        device_id=row["device_id"],
-    )
+    # The id column is an integer; the domain's ids are strings, as on the wire.
+    return ForwardingNumber(**{**{name: row[name] for name in _FIELDS}, "id": str(row["id"])})
 
 
 def _values(number: ForwardingNumber) -> dict[str, Any]:
-    # The id column is an integer; the domain's ids are strings, as on the wire.
     return {**number.__dict__, "id": int(number.id)}
 
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import jsonpatch
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from ringforward.api.body import read_json, read_json_value
 from ringforward.api.deps import (
-    AUTHENTICATED,
     BaseUrl,
     Caller,
     Db,
     Paging,
     base_url,
+    extension_router,
     extensions_enabled,
     principal,
     query_flag,
@@ -29,8 +29,7 @@ from ringforward.service import answering_rules as use_cases
 from ringforward.service.answering_rules import RuleFilter, RuleView
 from ringforward.service.rules_store import etag_of
 
-PREFIX = "/restapi/v1.0/account/{accountId}/extension/{extensionId}/answering-rule"
-router = APIRouter(prefix=PREFIX, dependencies=AUTHENTICATED)
+router = extension_router("answering-rule")
 JSON_PATCH = "application/json-patch+json"
 
 
@@ -40,9 +39,7 @@ def _json_patch_allowed(request: Request) -> None:
         raise HttpError(405, "Method not allowed", code="CMN-405")
 
 
-patch_router = APIRouter(
-    prefix=PREFIX, dependencies=[Depends(_json_patch_allowed), Depends(principal)]
-)
+patch_router = extension_router("answering-rule", Depends(_json_patch_allowed), Depends(principal))
 
 
 def _rule_response(

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from ringforward.api.body import read_json
-from ringforward.api.deps import AUTHENTICATED, BaseUrl, Caller, Db
+from ringforward.api.deps import BaseUrl, Caller, Db, extension_router
 from ringforward.api.render import business_hours_json
 from ringforward.service import business_hours as use_cases
 from ringforward.service.business_hours import HoursView
 
-router = APIRouter(
-    prefix="/restapi/v1.0/account/{accountId}/extension/{extensionId}/business-hours",
-    dependencies=AUTHENTICATED,
-)
+router = extension_router("business-hours")
 
 
 def _hours_json(base: str, view: HoursView) -> dict[str, Any]:

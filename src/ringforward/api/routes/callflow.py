@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 
 from ringforward.api.body import read_json_value
-from ringforward.api.deps import Caller, Db, principal, require_extensions
+from ringforward.api.deps import Caller, Db, extension_router, principal, require_extensions
 from ringforward.domain.errors import invalid
 from ringforward.service.callflow import simulate_call
 from ringforward.wire.callflow import call_flow_json
 
-router = APIRouter(
-    prefix="/restapi/v1.0/account/{accountId}/extension/{extensionId}/call-flow",
-    dependencies=[Depends(require_extensions), Depends(principal)],
-)
+router = extension_router("call-flow", Depends(require_extensions), Depends(principal))
 
 
 @router.post("/simulate")

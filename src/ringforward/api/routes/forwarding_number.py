@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from ringforward.api.body import read_json
-from ringforward.api.deps import AUTHENTICATED, BaseUrl, Caller, Db, Paging
+from ringforward.api.deps import BaseUrl, Caller, Db, Paging, extension_router
 from ringforward.api.paging import paged
 from ringforward.api.render import extension_uri, forwarding_number_json
 from ringforward.service import forwarding_numbers as use_cases
 from ringforward.service.forwarding_numbers import NumberView
 
-router = APIRouter(
-    prefix="/restapi/v1.0/account/{accountId}/extension/{extensionId}/forwarding-number",
-    dependencies=AUTHENTICATED,
-)
+router = extension_router("forwarding-number")
 
 
 def _number_json(base: str, view: NumberView) -> dict[str, Any]:

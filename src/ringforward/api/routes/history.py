@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
-from ringforward.api.deps import BaseUrl, Caller, Db, Paging, principal, require_extensions
+from ringforward.api.deps import (
+    BaseUrl,
+    Caller,
+    Db,
+    Paging,
+    extension_router,
+    principal,
+    require_extensions,
+)
 from ringforward.api.paging import paged
 from ringforward.api.render import extension_uri, rule_json
 from ringforward.service import history as use_cases
@@ -17,9 +25,8 @@ from ringforward.service.rules_store import etag_of
 
 # Under --strict-ringcentral the trail is still kept; it is only not served, exactly as
 # RingCentral has no such resource.
-router = APIRouter(
-    prefix="/restapi/v1.0/account/{accountId}/extension/{extensionId}/answering-rule/{ruleId}",
-    dependencies=[Depends(require_extensions), Depends(principal)],
+router = extension_router(
+    "answering-rule/{ruleId}", Depends(require_extensions), Depends(principal)
 )
 
 

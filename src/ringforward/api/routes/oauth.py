@@ -95,32 +95,20 @@ async def token(request: Request, db: Db) -> dict[str, Any]:
         "access_ttl": _ttl(form, "access_token_ttl"),
         "refresh_ttl": _ttl(form, "refresh_token_ttl"),
     }
+    client: dict[str, Any] = {"client_id": client_id, "client_secret": secret, **ttls}
     if grant_type == "password":
         grant = await auth.password_grant(
             db,
-            client_id=client_id,
-            client_secret=secret,
             username=_required(form, "username"),
             extension=form.get("extension") or None,
             password=_required(form, "password"),
-            **ttls,
+            **client,
         )
     elif grant_type == JWT_GRANT:
-        grant = await auth.jwt_grant(
-            db,
-            client_id=client_id,
-            client_secret=secret,
-            assertion=_required(form, "assertion"),
-            **ttls,
-        )
+        grant = await auth.jwt_grant(db, assertion=_required(form, "assertion"), **client)
     elif grant_type == "refresh_token":
-        grant = await auth.refresh_grant(
-            db,
-            client_id=client_id,
-            client_secret=secret,
-            refresh_token=_required(form, "refresh_token"),
-            **ttls,
-        )
+        refresh_token = _required(form, "refresh_token")
+        grant = await auth.refresh_grant(db, refresh_token=refresh_token, **client)
     else:
         raise OAuthError(
             f"Unsupported grant type: {grant_type}",
