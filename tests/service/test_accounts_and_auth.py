@@ -13,12 +13,13 @@ from ringforward.domain.errors import (
     ValidationError,
 )
 from ringforward.service import accounts, auth, portal_login, provisioning
+from ringforward.service.auth import GrantClient
 from ringforward.service.provisioning import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD
 from ringforward.store.database import Database
 from tests.service.conftest import ADMIN, OTHER, USER
 
 pytestmark = pytest.mark.anyio
-CLIENT = {"client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET}
+CLIENT = GrantClient(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
 
 
 async def test_admins_list_every_extension_and_users_only_their_own(db: Database) -> None:
@@ -40,16 +41,16 @@ async def test_another_account_answers_like_a_missing_one(db: Database) -> None:
 
 async def test_password_grant_then_refresh_rotates_the_session(db: Database) -> None:
     grant = await auth.password_grant(
-        db, **CLIENT, username="admin@example.com", extension=None, password=DEMO_PASSWORD
+        db, CLIENT, username="admin@example.com", extension=None, password=DEMO_PASSWORD
     )
     principal = await auth.authenticate(db, grant.access_token)
     assert principal.extension_id == ADMIN.extension_id and principal.is_admin
-    renewed = await auth.refresh_grant(db, **CLIENT, refresh_token=grant.refresh_token)
+    renewed = await auth.refresh_grant(db, CLIENT, refresh_token=grant.refresh_token)
     with pytest.raises(AuthenticationError):
         await auth.authenticate(db, grant.access_token)
     with pytest.raises(OAuthError):
-        await auth.refresh_grant(db, **CLIENT, refresh_token=grant.refresh_token)
-    await auth.revoke(db, **CLIENT, token=renewed.access_token)
+        await auth.refresh_grant(db, CLIENT, refresh_token=grant.refresh_token)
+    await auth.revoke(db, CLIENT, token=renewed.access_token)
     with pytest.raises(AuthenticationError):
         await auth.authenticate(db, renewed.access_token)
 
@@ -57,14 +58,13 @@ async def test_password_grant_then_refresh_rotates_the_session(db: Database) -> 
 async def test_a_wrong_password_or_client_is_refused(db: Database) -> None:
     with pytest.raises(OAuthError) as wrong:
         await auth.password_grant(
-            db, **CLIENT, username="+16505550000", extension="102", password="nope-nope"
+            db, CLIENT, username="+16505550000", extension="102", password="nope-nope"
         )
     assert wrong.value.oauth_error == "invalid_grant"
     with pytest.raises(OAuthError) as client:
         await auth.password_grant(
             db,
-            client_id=DEMO_CLIENT_ID,
-            client_secret="wrong",
+            GrantClient(DEMO_CLIENT_ID, "wrong"),
             username="admin@example.com",
             extension=None,
             password=DEMO_PASSWORD,
@@ -74,7 +74,7 @@ async def test_a_wrong_password_or_client_is_refused(db: Database) -> None:
 
 async def test_a_jwt_credential_logs_its_extension_in(db: Database) -> None:
     credential = await auth.issue_jwt_credential(db, USER.extension_id)
-    grant = await auth.jwt_grant(db, **CLIENT, assertion=credential)
+    grant = await auth.jwt_grant(db, CLIENT, assertion=credential)
     assert grant.owner_id == USER.extension_id
 
 
@@ -118,8 +118,7 @@ async def test_provisioning_adds_accounts_users_and_apps(db: Database) -> None:
         await provisioning.add_app(db, client_id="acme-app", client_secret="s3cret-s3cret", name="")
     grant = await auth.password_grant(
         db,
-        client_id="acme-app",
-        client_secret="s3cret-s3cret",
+        GrantClient("acme-app", "s3cret-s3cret"),
         username="ann@acme.test",
         extension=None,
         password="long-enough",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets as stdlib_secrets
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import jwt
@@ -37,6 +39,16 @@ class TokenGrant:
     owner_id: str
     endpoint_id: str
     scope: str = SCOPE
+
+
+@dataclass(frozen=True)
+class GrantClient:
+    """The app asking for tokens, by its credentials, and the lifetimes it asks for."""
+
+    client_id: str | None
+    client_secret: str | None
+    access_ttl: int | None = None
+    refresh_ttl: int | None = None
 
 
 def _invalid_client() -> OAuthError:
@@ -114,18 +126,21 @@ async def live_token(repo: Repositories, token: str, kind: str) -> StoredToken |
     return found if found is not None and found.is_live(kind, time.time()) else None
 
 
+@asynccontextmanager
+async def _granting(db: Database, client: GrantClient) -> AsyncIterator[tuple[Repositories, str]]:
+    """A write transaction for a grant, once the app's credentials are checked."""
+    async with stored(db, writing=True) as repo:
+        yield repo, await _check_client(repo, client.client_id, client.client_secret)
+
+
 async def _issue(
-    repo: Repositories,
-    extension: Extension,
-    client_id: str,
-    *,
-    session_id: str | None = None,
-    access_ttl: int | None = None,
-    refresh_ttl: int | None = None,
+    repo: Repositories, extension: Extension, client_id: str, client: GrantClient
 ) -> TokenGrant:
-    session = session_id or stdlib_secrets.token_hex(16)
-    access_seconds = _ttl(access_ttl, ACCESS_TOKEN_TTL, MIN_ACCESS_TOKEN_TTL, ACCESS_TOKEN_TTL)
-    refresh_seconds = _ttl(refresh_ttl, REFRESH_TOKEN_TTL, 1, MAX_REFRESH_TOKEN_TTL)
+    session = stdlib_secrets.token_hex(16)
+    access_seconds = _ttl(
+        client.access_ttl, ACCESS_TOKEN_TTL, MIN_ACCESS_TOKEN_TTL, ACCESS_TOKEN_TTL
+    )
+    refresh_seconds = _ttl(client.refresh_ttl, REFRESH_TOKEN_TTL, 1, MAX_REFRESH_TOKEN_TTL)
     access, refresh = new_token(), new_token()
     now = time.time()
     for token, kind, ttl in (
@@ -153,22 +168,13 @@ async def _issue(
 
 
 async def password_grant(
-    db: Database,
-    *,
-    client_id: str | None,
-    client_secret: str | None,
-    username: str,
-    extension: str | None,
-    password: str,
-    access_ttl: int | None = None,
-    refresh_ttl: int | None = None,
+    db: Database, client: GrantClient, *, username: str, extension: str | None, password: str
 ) -> TokenGrant:
     """Log in with an email (or the account's main number plus extension) and password."""
-    async with stored(db, writing=True) as repo:
-        app = await _check_client(repo, client_id, client_secret)
+    async with _granting(db, client) as (repo, app):
         login = await find_login(repo, username, extension)
         owner = checked_login(login, password, _invalid_grant("Invalid resource owner credentials"))
-        return await _issue(repo, owner, app, access_ttl=access_ttl, refresh_ttl=refresh_ttl)
+        return await _issue(repo, owner, app, client)
 
 
 async def jwt_signing_secret(repo: Repositories) -> str:
@@ -197,17 +203,8 @@ async def issue_jwt_credential(db: Database, extension_id: str) -> str:
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
-async def jwt_grant(
-    db: Database,
-    *,
-    client_id: str | None,
-    client_secret: str | None,
-    assertion: str,
-    access_ttl: int | None = None,
-    refresh_ttl: int | None = None,
-) -> TokenGrant:
-    async with stored(db, writing=True) as repo:
-        app = await _check_client(repo, client_id, client_secret)
+async def jwt_grant(db: Database, client: GrantClient, *, assertion: str) -> TokenGrant:
+    async with _granting(db, client) as (repo, app):
         secret = await jwt_signing_secret(repo)
         try:
             claims = jwt.decode(
@@ -224,21 +221,12 @@ async def jwt_grant(
         extension = await repo.extensions.get_extension(str(claims["sub"]))
         if extension is None:
             raise _invalid_grant("Invalid JWT token: no such extension", code="OAU-144")
-        return await _issue(repo, extension, app, access_ttl=access_ttl, refresh_ttl=refresh_ttl)
+        return await _issue(repo, extension, app, client)
 
 
-async def refresh_grant(
-    db: Database,
-    *,
-    client_id: str | None,
-    client_secret: str | None,
-    refresh_token: str,
-    access_ttl: int | None = None,
-    refresh_ttl: int | None = None,
-) -> TokenGrant:
-    """New tokens in the same session; the used refresh token stops working (rotation)."""
-    async with stored(db, writing=True) as repo:
-        app = await _check_client(repo, client_id, client_secret)
+async def refresh_grant(db: Database, client: GrantClient, *, refresh_token: str) -> TokenGrant:
+    """New tokens for the same extension; the used refresh token's session ends (rotation)."""
+    async with _granting(db, client) as (repo, app):
         found = await live_token(repo, refresh_token, "refresh")
         extension = (
             await repo.extensions.get_extension(found.extension_id)
@@ -248,21 +236,12 @@ async def refresh_grant(
         if found is None or extension is None:
             raise _invalid_grant("Token not found", code="OAU-211")
         await repo.credentials.revoke_session(found.session_id)
-        return await _issue(
-            repo,
-            extension,
-            app,
-            access_ttl=access_ttl,
-            refresh_ttl=refresh_ttl,
-        )
+        return await _issue(repo, extension, app, client)
 
 
-async def revoke(
-    db: Database, *, client_id: str | None, client_secret: str | None, token: str
-) -> None:
+async def revoke(db: Database, client: GrantClient, *, token: str) -> None:
     """Revoke the whole session the token (access or refresh) belongs to."""
-    async with stored(db, writing=True) as repo:
-        await _check_client(repo, client_id, client_secret)
+    async with _granting(db, client) as (repo, _app):
         found = await repo.credentials.get_token(hash_token(token))
         if found is not None:
             await repo.credentials.revoke_session(found.session_id)

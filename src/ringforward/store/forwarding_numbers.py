@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy.engine import RowMapping
 
 from ringforward.domain.model import ForwardingNumber
@@ -26,11 +26,8 @@ def _values(number: ForwardingNumber) -> dict[str, Any]:
 
 class NumberRepository(Queries):
     async def list_forwarding_numbers(self, extension_id: str) -> list[ForwardingNumber]:
-        rows = await self._rows(
-            select(t.forwarding_numbers)
-            .where(t.forwarding_numbers.c.extension_id == extension_id)
-            .order_by(t.forwarding_numbers.c.id)
-        )
+        table = t.forwarding_numbers
+        rows = await self._of_extension(table, extension_id, table.c.id)
         return [_number(row) for row in rows]
 
     async def insert_forwarding_number(self, number: ForwardingNumber) -> None:

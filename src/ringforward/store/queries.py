@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import Table, select
 from sqlalchemy.engine import RowMapping
 
 from ringforward.store.database import UnitOfWork
@@ -23,6 +24,14 @@ class Queries:
     async def _row(self, statement: Any) -> RowMapping | None:
         result = await self._uow.connection.execute(statement)
         return result.mappings().first()
+
+    async def _of_extension(
+        self, table: Table, extension_id: str, order_by: Any
+    ) -> Sequence[RowMapping]:
+        """The rows of ``table`` that belong to one extension, in ``order_by`` order."""
+        return await self._rows(
+            select(table).where(table.c.extension_id == extension_id).order_by(order_by)
+        )
 
     async def _execute(self, statement: Any) -> int:
         result = await self._uow.connection.execute(statement)

@@ -30,11 +30,8 @@ def _where(extension_id: str, rule_id: str) -> tuple[Any, Any]:
 
 class RuleRepository(Queries):
     async def list_rules(self, extension_id: str) -> list[AnsweringRule]:
-        rows = await self._rows(
-            select(t.answering_rules)
-            .where(t.answering_rules.c.extension_id == extension_id)
-            .order_by(t.answering_rules.c.position)
-        )
+        table = t.answering_rules
+        rows = await self._of_extension(table, extension_id, table.c.position)
         return [rule_from_row(row) for row in rows]
 
     async def get_rule(self, extension_id: str, rule_id: str) -> AnsweringRule | None:
