@@ -220,6 +220,12 @@ def test_revert_refusals_name_the_parameter(admin: httpx.Client) -> None:
     assert_ringcentral_error(stale, 412)
 
 
+def test_a_version_of_non_ascii_digits_is_400_not_a_server_error(admin: httpx.Client) -> None:
+    rule = new_rule(admin)
+    path = f"{ADMIN_EXT}/answering-rule/{rule['id']}/history"
+    assert_ringcentral_error(admin.post(f"{path}/\u00b2/revert"), 400, "version")
+
+
 def test_another_account_sees_nothing_of_it(shared_server: LiveServer, admin: httpx.Client) -> None:
     rule = new_rule(admin)
     assert (

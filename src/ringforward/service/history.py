@@ -163,7 +163,8 @@ def restored_rule(
 
 
 def parse_version(raw: str) -> int:
-    if not raw.isdigit() or int(raw) < 1:
+    # isdigit() alone also accepts digits int() refuses, such as "²".
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise invalid("version", "must be a positive integer")
     return int(raw)
 
