@@ -37,6 +37,8 @@ OPERATIONS = {
         "delete",
     ],
     "/restapi/v1.0/account/{accountId}/extension/{extensionId}/business-hours": ["get", "put"],
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/device": ["get"],
+    "/restapi/v1.0/account/{accountId}/device/{deviceId}/sip-info": ["get"],
 }
 OUTPUT = Path(__file__).resolve().parents[1] / "src/ringforward/api/openapi/ringcentral-subset.json"
 

@@ -19,7 +19,7 @@ from ringforward.store.database import Database
 from ringforward.store.repository import Repository
 
 
-async def _handling(
+async def load_handling(
     repo: Repository, account: Account, extension: Extension
 ) -> ExtensionCallHandling:
     numbers = await repo.list_forwarding_numbers(extension.id)
@@ -32,7 +32,7 @@ async def _handling(
     )
 
 
-async def _transfer_closure(
+async def transfer_closure(
     repo: Repository, account: Account, first: ExtensionCallHandling
 ) -> dict[str, ExtensionCallHandling]:
     """Every extension of the account a transfer could reach from ``first``, loaded once."""
@@ -50,7 +50,7 @@ async def _transfer_closure(
                 extension = await repo.get_extension(target_id)
                 if extension is None or extension.account_id != account.id:
                     continue
-                loaded[target_id] = await _handling(repo, account, extension)
+                loaded[target_id] = await load_handling(repo, account, extension)
                 pending.append(loaded[target_id])
     return loaded
 
@@ -93,8 +93,8 @@ async def simulate_call(
         repo = Repository(uow)
         target = await resolve_target(repo, principal, account_ref, extension_ref)
         call = parse_call(at, caller, called, region=target.account.country)
-        first = await _handling(repo, target.account, target.extension)
-        reachable = await _transfer_closure(repo, target.account, first)
+        first = await load_handling(repo, target.account, target.extension)
+        reachable = await transfer_closure(repo, target.account, first)
     flow = simulate(first, call, load_extension=reachable.get, region=target.account.country)
     return call_flow_to_json(flow)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ringforward.domain.devices import Device
 from ringforward.domain.model import (
     AFTER_HOURS_RULE_ID,
     BUSINESS_HOURS_RULE_ID,
@@ -19,10 +20,16 @@ from ringforward.domain.model import (
 )
 from ringforward.service.secrets import hash_password
 from ringforward.store.database import Database
+from ringforward.store.devices import DeviceRepository
 from ringforward.store.repository import Repository
 
 DEMO_PASSWORD = "Demo-Passw0rd"
 DEMO_CLIENT_ID = "demo-client-id"
+# The demo admin's softphone: registers as DEMO_SIP_USER, digest user DEMO_SIP_AUTH_ID.
+DEMO_DEVICE_ID = "80000001"
+DEMO_SIP_USER = "2222222201"
+DEMO_SIP_AUTH_ID = "80000001"
+DEMO_SIP_PASSWORD = "Demo-Sip-Passw0rd"
 DEMO_CLIENT_SECRET = "demo-client-secret"
 DEMO_ACCOUNT_ID = "11111111"
 DEMO_ADMIN_ID = "22222222"
@@ -95,6 +102,17 @@ async def load_demo(db: Database) -> bool:
             ForwardingNumber("33333333", DEMO_ADMIN_ID, "+16505550100", "My Phone3", "Other", 1)
         )
         await _configure_admin_rules(repo)
+        await DeviceRepository(uow).insert(
+            Device(
+                DEMO_DEVICE_ID,
+                DEMO_ADMIN_ID,
+                "SoftPhone",
+                "Demo Softphone",
+                DEMO_SIP_USER,
+                DEMO_SIP_AUTH_ID,
+                DEMO_SIP_PASSWORD,
+            )
+        )
         await repo.insert_account(
             Account(OTHER_ACCOUNT_ID, "Other Company", "+13125550000", "America/New_York")
         )
