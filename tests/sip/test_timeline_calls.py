@@ -48,3 +48,82 @@ def test_demo_weekday_call_rings_app_and_number_then_voicemail(sip_stack: StackF
     # Voicemail answered, the caller's ACK and BYE reached it.
     assert received(stack.voicemail, call_id, "ACK")
     assert received(stack.voicemail, call_id, "BYE")
+
+
+def put_forwarding(stack_server: object, rules: list[dict[str, object]], **extra: object) -> None:
+    from tests.support.servers import LiveServer
+
+    assert isinstance(stack_server, LiveServer)
+    with stack_server.client() as api:
+        response = api.put(
+            "/account/~/extension/~/answering-rule/business-hours-rule",
+            json={"forwarding": {"rules": rules, **extra}},
+        )
+        assert response.status_code == 200, response.text
+
+
+def add_number(stack_server: object, phone: str) -> str:
+    from tests.support.servers import LiveServer
+
+    assert isinstance(stack_server, LiveServer)
+    with stack_server.client() as api:
+        response = api.post(
+            "/account/~/extension/~/forwarding-number", json={"phoneNumber": phone, "label": "Two"}
+        )
+        assert response.status_code == 200, response.text
+        number_id: str = response.json()["id"]
+        return number_id
+
+
+def test_second_group_starts_when_the_first_ones_rings_end(sip_stack: StackFactory) -> None:
+    stack = sip_stack()
+    second = add_number(stack.server, "+16505550177")
+    put_forwarding(
+        stack.server,
+        [
+            {"index": 1, "ringCount": 3, "forwardingNumbers": [{"id": "33333333"}]},
+            {"index": 2, "ringCount": 2, "forwardingNumbers": [{"id": second}]},
+        ],
+        ringingMode="Sequentially",
+    )
+    caller = stack.caller("+16505550101")
+    assert caller.run(stack.proxy_target) == 0
+    call_id, start = call_start(caller)
+
+    first = received(stack.gateway, call_id, "INVITE", "+16505550100")
+    assert abs(first_at(first, start)) <= TOLERANCE
+    assert (
+        abs(first_at(received(stack.gateway, call_id, "CANCEL", "+16505550100"), start) - 3)
+        <= TOLERANCE
+    )
+    group_two = received(stack.gateway, call_id, "INVITE", "+16505550177")
+    assert abs(first_at(group_two, start) - 3) <= TOLERANCE
+    assert (
+        abs(first_at(received(stack.gateway, call_id, "CANCEL", "+16505550177"), start) - 5)
+        <= TOLERANCE
+    )
+    voicemail = received(stack.voicemail, call_id, "INVITE", "22222222")
+    assert abs(first_at(voicemail, start) - 5) <= TOLERANCE
+
+
+def test_simultaneous_mode_starts_every_group_at_zero(sip_stack: StackFactory) -> None:
+    stack = sip_stack()
+    second = add_number(stack.server, "+16505550177")
+    put_forwarding(
+        stack.server,
+        [
+            {"index": 1, "ringCount": 3, "forwardingNumbers": [{"id": "33333333"}]},
+            {"index": 2, "ringCount": 2, "forwardingNumbers": [{"id": second}]},
+        ],
+        ringingMode="Simultaneously",
+    )
+    caller = stack.caller("+16505550101")
+    assert caller.run(stack.proxy_target) == 0
+    call_id, start = call_start(caller)
+
+    for number in ("+16505550100", "+16505550177"):
+        assert abs(first_at(received(stack.gateway, call_id, "INVITE", number), start)) <= TOLERANCE
+    assert abs(first_at(received(stack.phone, call_id, "INVITE"), start)) <= TOLERANCE
+    # The list lasts as long as its longest group: 3 rings.
+    voicemail = received(stack.voicemail, call_id, "INVITE", "22222222")
+    assert abs(first_at(voicemail, start) - 3) <= TOLERANCE
