@@ -176,6 +176,7 @@ def sip_stack(tmp_path: Path) -> Iterator[StackFactory]:
         gateway: str = "ring.xml",
         voicemail: str = "answer.xml",
         register: bool = True,
+        service: str | None = None,
     ) -> SipStack:
         secret = secrets.token_urlsafe(16)
         server = LiveServer(
@@ -188,14 +189,14 @@ def sip_stack(tmp_path: Path) -> Iterator[StackFactory]:
         phone_sipp = Sipp(phone, free_udp_port(), tmp_path, "phone").serve()
         carrier_port = free_udp_port()
         proxy = kamailio.ProxySettings(
-            service=server.base_url,
+            service=service or server.base_url,
             secret=secret,
             port=free_udp_port(),
             gateway=f"sip:{{number}}@127.0.0.1:{gateway_sipp.port}",
             voicemail=f"sip:{{extension}}@127.0.0.1:{voicemail_sipp.port}",
             trusted=(f"127.0.0.1:{carrier_port}",),
             seconds_per_ring=SECONDS_PER_RING,
-            children=4,
+            children=16,
         )
         stack = SipStack(
             server, tmp_path, proxy, gateway_sipp, voicemail_sipp, phone_sipp, carrier_port
