@@ -115,13 +115,18 @@ def command(config: Path, run_dir: Path) -> list[str]:
 
 
 def start(
-    settings: ProxySettings, run_dir: Path, *, log: Path | None = None
+    settings: ProxySettings, run_dir: Path, *, log: Path | None = None, detach: bool = False
 ) -> subprocess.Popen[bytes]:
+    """Kamailio as a child process; ``detach`` lets it outlive (and ignore Ctrl-C of) us."""
     config = render(settings, run_dir)
     env = {**os.environ, SETTINGS_VARIABLE: str(run_dir / "settings.json")}
     output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
     return subprocess.Popen(
-        command(config, run_dir), stdout=output, stderr=subprocess.STDOUT, env=env
+        command(config, run_dir),
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=detach,
     )
 
 
