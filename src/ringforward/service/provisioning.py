@@ -19,7 +19,7 @@ from ringforward.domain.model import (
     default_rule_name,
 )
 from ringforward.service.secrets import hash_password
-from ringforward.store.database import Database
+from ringforward.store.database import Database, UnitOfWork
 from ringforward.store.devices import DeviceRepository
 from ringforward.store.repository import Repository
 
@@ -73,6 +73,9 @@ async def load_demo(db: Database) -> bool:
     async with db.writing() as uow:
         repo = Repository(uow)
         if await repo.get_account(DEMO_ACCOUNT_ID) is not None:
+            # A demo database made before devices existed gets its softphone now.
+            if await repo.get_extension(DEMO_ADMIN_ID) is not None:
+                await _ensure_demo_device(uow)
             return False
         await repo.insert_app(DEMO_CLIENT_ID, hash_password(DEMO_CLIENT_SECRET), "Demo App")
         await repo.insert_account(
@@ -102,17 +105,7 @@ async def load_demo(db: Database) -> bool:
             ForwardingNumber("33333333", DEMO_ADMIN_ID, "+16505550100", "My Phone3", "Other", 1)
         )
         await _configure_admin_rules(repo)
-        await DeviceRepository(uow).insert(
-            Device(
-                DEMO_DEVICE_ID,
-                DEMO_ADMIN_ID,
-                "SoftPhone",
-                "Demo Softphone",
-                DEMO_SIP_USER,
-                DEMO_SIP_AUTH_ID,
-                DEMO_SIP_PASSWORD,
-            )
-        )
+        await _ensure_demo_device(uow)
         await repo.insert_account(
             Account(OTHER_ACCOUNT_ID, "Other Company", "+13125550000", "America/New_York")
         )
@@ -130,6 +123,23 @@ async def load_demo(db: Database) -> bool:
             ForwardingNumber("88880001", OTHER_ADMIN_ID, "+13125550100", "Other Phone", "Other", 1)
         )
         return True
+
+
+async def _ensure_demo_device(uow: UnitOfWork) -> None:
+    devices = DeviceRepository(uow)
+    if await devices.get(DEMO_DEVICE_ID) is not None:
+        return
+    await devices.insert(
+        Device(
+            DEMO_DEVICE_ID,
+            DEMO_ADMIN_ID,
+            "SoftPhone",
+            "Demo Softphone",
+            DEMO_SIP_USER,
+            DEMO_SIP_AUTH_ID,
+            DEMO_SIP_PASSWORD,
+        )
+    )
 
 
 async def _configure_admin_rules(repo: Repository) -> None:
