@@ -50,3 +50,10 @@ def test_the_sip_proxy_interface_needs_the_secret(shared_server: LiveServer) -> 
         assert_ringcentral_error(httpx.get(base + path), 401)
         wrong = httpx.get(base + path, headers={"X-Ringforward-Proxy-Secret": "guess"})
         assert_ringcentral_error(wrong, 401)
+
+
+def test_devices_are_stored_on_every_backend(live_server: LiveServer) -> None:
+    # Migration 0002 and the demo softphone on SQLite and PostgreSQL alike.
+    with live_server.client() as api:
+        body = assert_matches_spec(api.get("/account/~/extension/~/device"), DEVICES)
+    assert [d["id"] for d in body["records"]] == ["80000001"]
