@@ -6,7 +6,6 @@ Not part of RingCentral's API. Only the proxy may ask: it must come from one of
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -15,6 +14,7 @@ from ringforward.api.deps import database, settings
 from ringforward.api.errors import HttpError
 from ringforward.domain.errors import invalid, missing
 from ringforward.domain.sip_plan import sip_plan_to_json
+from ringforward.service.secrets import same_secret
 from ringforward.service.sip_routing import (
     device_for_registration,
     proxy_secret,
@@ -37,7 +37,7 @@ async def _check_proxy(request: Request) -> None:
         expected = await proxy_secret(database(request))
         request.app.state.sip_proxy_secret = expected
     given = request.headers.get(SECRET_HEADER, "")
-    if not secrets.compare_digest(given.encode(), expected.encode()):
+    if not same_secret(given, expected):
         raise HttpError(401, "Invalid SIP proxy secret", code="AUTH-102")
 
 
