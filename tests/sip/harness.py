@@ -128,7 +128,8 @@ class Sipp:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGUSR1)  # SIPp: stop and exit
+            # Not SIGUSR1 (a soft stop): a ringing phone's calls never end by themselves.
+            self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:

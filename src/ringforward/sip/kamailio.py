@@ -21,7 +21,7 @@ SETTINGS_VARIABLE = "RINGFORWARD_KAMAILIO_SETTINGS"
 
 def config_directory() -> Path:
     """deploy/kamailio in a checkout, or the copy packaged beside this module."""
-    packaged = Path(__file__).with_name("kamailio")
+    packaged = Path(__file__).with_name("kamailio_config")
     if (packaged / "kamailio.cfg").exists():
         return packaged
     return Path(__file__).resolve().parents[3] / "deploy" / "kamailio"
