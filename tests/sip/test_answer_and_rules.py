@@ -95,3 +95,14 @@ def test_a_number_added_with_groups_add_rings_on_the_next_call(sip_stack: StackF
         abs(first_at(received(stack.gateway, call_id, "INVITE", "+16505550188"), start))
         <= TOLERANCE
     )
+
+
+def test_a_caller_hanging_up_while_it_rings_cancels_every_branch(sip_stack: StackFactory) -> None:
+    stack = sip_stack()
+    caller = stack.caller("+16505550101", scenario="call_cancelled.xml")
+    assert caller.run(stack.proxy_target) == 0, "no 487 after the caller's CANCEL"
+    call_id, start = call_start(caller)
+    # Cancelled at 1.5 s, before the 3 rings end: both branches stop, voicemail never rings.
+    assert abs(first_at(received(stack.phone, call_id, "CANCEL"), start) - 1.5) <= TOLERANCE
+    assert abs(first_at(received(stack.gateway, call_id, "CANCEL"), start) - 1.5) <= TOLERANCE
+    assert not received(stack.voicemail, call_id, "INVITE")
