@@ -9,9 +9,11 @@ import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 SCENARIOS = Path(__file__).with_name("scenarios")
 SIPP = shutil.which("sipp") or "/usr/bin/sipp"
@@ -23,6 +25,24 @@ def free_udp_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+T = TypeVar("T")
+
+
+def eventually(read: Callable[[], T], timeout: float = 2.0) -> T:
+    """``read()`` again until it gives something truthy, or ``timeout`` s pass.
+
+    A SIPp process writes its message trace after acting, and on a busy machine that can
+    come after the other side (and the test) moved on: a message is looked for a little
+    longer, and "nothing came" means nothing came within ``timeout``.
+    """
+    deadline = time.monotonic() + timeout
+    found = read()
+    while not found and time.monotonic() < deadline:
+        time.sleep(0.1)
+        found = read()
+    return found
 
 
 @dataclass(frozen=True)

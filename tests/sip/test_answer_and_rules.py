@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from tests.sip.conftest import StackFactory
+from tests.sip.harness import eventually
 from tests.sip.test_timeline_calls import TOLERANCE, call_start, first_at, received
 from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD
 
@@ -31,16 +32,18 @@ def test_the_answering_phone_can_hang_up(sip_stack: StackFactory) -> None:
     caller = stack.caller("+16505550101", scenario="call_callee_hangs_up.xml")
     assert caller.run(stack.proxy_target) == 0, "the callee's BYE did not reach the caller"
     call_id, _ = call_start(caller)
-    assert [m for m in caller.messages() if not m.sent and m.method == "BYE"]
+    assert eventually(lambda: [m for m in caller.messages() if not m.sent and m.method == "BYE"])
     # The phone got the 200 OK to its BYE back through the proxy.
-    byes_answered = [
-        m
-        for m in stack.phone.messages()
-        if not m.sent
-        and m.call_id == call_id
-        and m.first_line.startswith("SIP/2.0 200")
-        and "BYE" in m.text
-    ]
+    byes_answered = eventually(
+        lambda: [
+            m
+            for m in stack.phone.messages()
+            if not m.sent
+            and m.call_id == call_id
+            and m.first_line.startswith("SIP/2.0 200")
+            and "BYE" in m.text
+        ]
+    )
     assert byes_answered
 
 

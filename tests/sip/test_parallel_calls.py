@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.sip.conftest import StackFactory
-from tests.sip.harness import SCENARIOS, Message
+from tests.sip.harness import SCENARIOS, Message, Sipp, eventually
 
 CALLS = 100
 # Extension 22222222 by its direct number (app, +16505550100, then voicemail after 3
@@ -40,7 +40,13 @@ def test_a_hundred_parallel_calls_are_each_routed_correctly(
     invites = [m for m in caller.messages() if m.sent and m.method == "INVITE"]
     called = {m.call_id: m.request_user for m in invites}
     assert len(called) == CALLS
-    voicemail = by_call(stack.voicemail.messages(), "INVITE")
+
+    def every_call(sipp: Sipp) -> dict[str, Message]:
+        found = by_call(sipp.messages(), "INVITE")
+        return found if found.keys() >= called.keys() else {}
+
+    voicemail = eventually(lambda: every_call(stack.voicemail))
+    assert voicemail, "voicemail did not get an INVITE for every call"
     gateway = by_call(stack.gateway.messages(), "INVITE")
     phone = by_call(stack.phone.messages(), "INVITE")
     for call_id, number in called.items():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.sip.conftest import StackFactory
-from tests.sip.harness import Message, Sipp
+from tests.sip.harness import Message, Sipp, eventually
 
 TOLERANCE = 0.5
 
@@ -15,14 +15,17 @@ def call_start(caller: Sipp) -> tuple[str, float]:
 
 
 def received(sipp: Sipp, call_id: str, method: str, user: str | None = None) -> list[Message]:
-    return [
-        m
-        for m in sipp.messages()
-        if not m.sent
-        and m.call_id == call_id
-        and m.method == method
-        and (user is None or m.request_user == user)
-    ]
+    """The messages ``sipp`` received for the call (waiting briefly for late traces)."""
+    return eventually(
+        lambda: [
+            m
+            for m in sipp.messages()
+            if not m.sent
+            and m.call_id == call_id
+            and m.method == method
+            and (user is None or m.request_user == user)
+        ]
+    )
 
 
 def first_at(messages: list[Message], start: float) -> float:
