@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.sip.conftest import StackFactory
+from tests.sip.conftest import SipStack, StackFactory
 from tests.sip.harness import Message, Sipp, eventually
 
 TOLERANCE = 0.5
@@ -78,7 +78,9 @@ def add_number(stack_server: object, phone: str) -> str:
         return number_id
 
 
-def test_second_group_starts_when_the_first_ones_rings_end(sip_stack: StackFactory) -> None:
+def call_two_groups(sip_stack: StackFactory, mode: str) -> tuple[SipStack, str, float]:
+    """A call to the demo admin with the demo number in group 1 (3 rings) and a second
+    number in group 2 (2 rings), rung in ``mode``; the stack, Call-ID and start."""
     stack = sip_stack()
     second = add_number(stack.server, "+16505550177")
     put_forwarding(
@@ -87,11 +89,16 @@ def test_second_group_starts_when_the_first_ones_rings_end(sip_stack: StackFacto
             {"index": 1, "ringCount": 3, "forwardingNumbers": [{"id": "33333333"}]},
             {"index": 2, "ringCount": 2, "forwardingNumbers": [{"id": second}]},
         ],
-        ringingMode="Sequentially",
+        ringingMode=mode,
     )
     caller = stack.caller("+16505550101")
     assert caller.run(stack.proxy_target) == 0
     call_id, start = call_start(caller)
+    return stack, call_id, start
+
+
+def test_second_group_starts_when_the_first_ones_rings_end(sip_stack: StackFactory) -> None:
+    stack, call_id, start = call_two_groups(sip_stack, "Sequentially")
 
     first = received(stack.gateway, call_id, "INVITE", "+16505550100")
     assert abs(first_at(first, start)) <= TOLERANCE
@@ -110,19 +117,7 @@ def test_second_group_starts_when_the_first_ones_rings_end(sip_stack: StackFacto
 
 
 def test_simultaneous_mode_starts_every_group_at_zero(sip_stack: StackFactory) -> None:
-    stack = sip_stack()
-    second = add_number(stack.server, "+16505550177")
-    put_forwarding(
-        stack.server,
-        [
-            {"index": 1, "ringCount": 3, "forwardingNumbers": [{"id": "33333333"}]},
-            {"index": 2, "ringCount": 2, "forwardingNumbers": [{"id": second}]},
-        ],
-        ringingMode="Simultaneously",
-    )
-    caller = stack.caller("+16505550101")
-    assert caller.run(stack.proxy_target) == 0
-    call_id, start = call_start(caller)
+    stack, call_id, start = call_two_groups(sip_stack, "Simultaneously")
 
     for number in ("+16505550100", "+16505550177"):
         assert abs(first_at(received(stack.gateway, call_id, "INVITE", number), start)) <= TOLERANCE

@@ -12,7 +12,8 @@ from ringforward.domain.callflow import (
     RingStep,
     RuleRef,
 )
-from ringforward.domain.sip_plan import DeviceDirectory, Stage, Target, sip_plan, sip_plan_to_json
+from ringforward.domain.sip_plan import DeviceDirectory, Stage, Target, sip_plan
+from ringforward.wire.sip_plan import sip_plan_json
 
 RULE = RuleRef("business-hours-rule", "BusinessHours", "Work Hours")
 DIRECTORY = DeviceDirectory(
@@ -89,7 +90,7 @@ def test_forward_and_disconnect_end_the_plan() -> None:
         flow_of=no_transfers,
     )
     assert ended.final == "Disconnect" and ended.reason == "why"
-    assert sip_plan_to_json(ended)["stages"][-1]["durationMs"] == 1000
+    assert sip_plan_json(ended)["stages"][-1]["durationMs"] == 1000
 
 
 def test_a_missed_call_transfer_continues_with_the_other_extensions_timeline() -> None:

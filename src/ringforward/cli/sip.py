@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from ringforward.cli.connection import fail
+
 DEFAULT_GATEWAY = "sip:{number}@127.0.0.1:5080"
 DEFAULT_VOICEMAIL = "sip:{extension}@127.0.0.1:5070"
 
@@ -89,11 +91,9 @@ def sip(
     from ringforward.sip import kamailio
 
     if not Path(kamailio.KAMAILIO).exists():
-        typer.echo(
-            "error: kamailio is not installed (apt-get install kamailio kamailio-python3-modules)",
-            err=True,
+        fail(
+            "kamailio is not installed (apt-get install kamailio kamailio-python3-modules)", code=1
         )
-        raise typer.Exit(1)
     directory = run_dir or Path(user_runtime_dir("ringforward")) / f"kamailio-{port}"
     settings = kamailio.ProxySettings(
         service=service,
@@ -111,8 +111,7 @@ def sip(
     process = kamailio.start(settings, directory, log=log, detach=True)
     if not _answers_options(host, port, timeout=10):
         process.terminate()
-        typer.echo(f"error: Kamailio did not start; see {log}", err=True)
-        raise typer.Exit(1)
+        fail(f"Kamailio did not start; see {log}", code=1)
     typer.echo(
         f"Kamailio on sip:{host}:{port} (UDP), asking {service}\n"
         f"  phones register at {domain} with the credentials of GET "

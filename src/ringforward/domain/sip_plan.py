@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any, Literal
+from typing import Literal
 
 from ringforward.domain.callflow import APPS, CallFlow, RingStep
 from ringforward.domain.model import SECONDS_PER_RING
@@ -133,20 +133,3 @@ def sip_plan(
             continue
         return SipPlan(flow.extension_id, tuple(stages), "Disconnect", then.reason)
     return SipPlan(flow.extension_id, tuple(stages), "Disconnect")
-
-
-def sip_plan_to_json(plan: SipPlan) -> dict[str, Any]:
-    """The decision document the SIP proxy reads (times in milliseconds from the INVITE)."""
-    return {
-        "extension": plan.extension_id,
-        "stages": [
-            {
-                "startMs": stage.start_ms,
-                "durationMs": stage.duration_ms,
-                "targets": [{"kind": t.kind, "user": t.user} for t in stage.targets],
-            }
-            for stage in plan.stages
-        ],
-        "final": plan.final,
-        "reason": plan.reason,
-    }

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import secrets
-
-from sqlalchemy import select
 
 from ringforward.domain.callflow import CallFlow, ExtensionCallHandling, simulate
 from ringforward.domain.devices import Device
@@ -14,33 +11,22 @@ from ringforward.domain.model import Extension
 from ringforward.domain.phone import try_normalize
 from ringforward.domain.sip_plan import DeviceDirectory, SipPlan, sip_plan
 from ringforward.service.callflow import load_handling, parse_call, transfer_closure
-from ringforward.store import tables as t
-from ringforward.store.database import Database, UnitOfWork
-from ringforward.store.devices import DeviceRepository
-from ringforward.store.repository import Repository
+from ringforward.store.database import Database
+from ringforward.store.repositories import Repositories, stored
 
 SECRET_KEY = "sip_proxy_secret"
 
 
-async def _called_extension(uow: UnitOfWork, repo: Repository, called: str) -> Extension | None:
+async def _called_extension(repo: Repositories, called: str) -> Extension | None:
     """The extension a called number or extension id names; None when nobody has it."""
     if called.isdigit():
-        by_id = await repo.get_extension(called)
+        by_id = await repo.extensions.get_extension(called)
         if by_id is not None:
             return by_id
     number = try_normalize(called)
     if number is None:
         return None
-    # Direct numbers are a JSON list per extension; the LIKE narrows, the parse decides.
-    result = await uow.connection.execute(
-        select(t.extensions.c.id, t.extensions.c.direct_numbers).where(
-            t.extensions.c.direct_numbers.like(f'%"{number}"%')
-        )
-    )
-    for row in result.mappings().all():
-        if number in json.loads(row["direct_numbers"]):
-            return await repo.get_extension(row["id"])
-    return None
+    return await repo.extensions.find_by_direct_number(number)
 
 
 def _directory(devices: list[Device]) -> DeviceDirectory:
@@ -64,10 +50,9 @@ async def route_call(
 
     The same engine as ``simulate`` decides; an unknown number is a 404.
     """
-    async with db.reading() as uow:
-        repo = Repository(uow)
-        extension = await _called_extension(uow, repo, called)
-        account = await repo.get_account(extension.account_id) if extension else None
+    async with stored(db, writing=False) as repo:
+        extension = await _called_extension(repo, called)
+        account = await repo.extensions.get_account(extension.account_id) if extension else None
         if extension is None or account is None:
             raise not_found("to")
         region = account.country
@@ -79,7 +64,7 @@ async def route_call(
         )
         first = await load_handling(repo, account, extension)
         reachable = await transfer_closure(repo, account, first)
-        devices = await DeviceRepository(uow).of_extensions(list(reachable))
+        devices = await repo.devices.devices_of(list(reachable))
 
     def flow_of(extension_id: str) -> CallFlow | None:
         handling: ExtensionCallHandling | None = reachable.get(extension_id)
@@ -92,21 +77,20 @@ async def route_call(
 
 
 async def device_for_registration(db: Database, authorization_id: str) -> Device | None:
-    async with db.reading() as uow:
-        return await DeviceRepository(uow).by_authorization_id(authorization_id)
+    async with stored(db, writing=False) as repo:
+        return await repo.devices.by_authorization_id(authorization_id)
 
 
 async def proxy_secret(db: Database) -> str:
     """The secret the SIP proxy proves itself with; made on first use and kept."""
-    async with db.reading() as uow:
-        found = await Repository(uow).get_setting(SECRET_KEY)
+    async with stored(db, writing=False) as repo:
+        found = await repo.credentials.get_setting(SECRET_KEY)
     if found:
         return found
-    async with db.writing() as uow:
-        repo = Repository(uow)
-        found = await repo.get_setting(SECRET_KEY)
+    async with stored(db, writing=True) as repo:
+        found = await repo.credentials.get_setting(SECRET_KEY)
         if found:
             return found
         value = secrets.token_urlsafe(32)
-        await repo.set_setting(SECRET_KEY, value)
+        await repo.credentials.set_setting(SECRET_KEY, value)
         return value

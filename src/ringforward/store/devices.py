@@ -1,4 +1,4 @@
-"""Reads and writes of devices inside one unit of work."""
+"""Devices of extensions and the SIP credentials they register with."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy.engine import RowMapping
 
 from ringforward.domain.devices import Device, DeviceType
 from ringforward.store import tables as t
-from ringforward.store.database import UnitOfWork
+from ringforward.store.queries import Queries
 
 
 def _device(row: RowMapping) -> Device:
@@ -24,45 +24,32 @@ def _device(row: RowMapping) -> Device:
     )
 
 
-class DeviceRepository:
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
+class DeviceRepository(Queries):
+    async def _devices(self, statement: Any) -> list[Device]:
+        return [_device(row) for row in await self._rows(statement)]
 
-    async def _rows(self, statement: Any) -> list[Device]:
-        result = await self._uow.connection.execute(statement)
-        return [_device(row) for row in result.mappings().all()]
+    async def _device(self, statement: Any) -> Device | None:
+        row = await self._row(statement)
+        return _device(row) if row else None
 
-    async def insert(self, device: Device) -> None:
-        await self._uow.connection.execute(
-            insert(t.devices).values(
-                id=device.id,
-                extension_id=device.extension_id,
-                type=device.type,
-                name=device.name,
-                user_name=device.user_name,
-                authorization_id=device.authorization_id,
-                sip_password=device.sip_password,
-            )
-        )
+    async def insert_device(self, device: Device) -> None:
+        await self._execute(insert(t.devices).values(**device.__dict__))
 
-    async def of_extension(self, extension_id: str) -> list[Device]:
-        return await self._rows(
-            select(t.devices)
-            .where(t.devices.c.extension_id == extension_id)
-            .order_by(t.devices.c.id)
-        )
+    async def list_devices(self, extension_id: str) -> list[Device]:
+        return [
+            _device(row)
+            for row in await self._of_extension(t.devices, extension_id, t.devices.c.id)
+        ]
 
-    async def of_extensions(self, extension_ids: list[str]) -> list[Device]:
-        return await self._rows(
+    async def devices_of(self, extension_ids: list[str]) -> list[Device]:
+        return await self._devices(
             select(t.devices).where(t.devices.c.extension_id.in_(extension_ids))
         )
 
-    async def get(self, device_id: str) -> Device | None:
-        found = await self._rows(select(t.devices).where(t.devices.c.id == device_id))
-        return found[0] if found else None
+    async def get_device(self, device_id: str) -> Device | None:
+        return await self._device(select(t.devices).where(t.devices.c.id == device_id))
 
     async def by_authorization_id(self, authorization_id: str) -> Device | None:
-        found = await self._rows(
+        return await self._device(
             select(t.devices).where(t.devices.c.authorization_id == authorization_id)
         )
-        return found[0] if found else None

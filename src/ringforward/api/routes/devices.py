@@ -6,14 +6,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from ringforward.api.deps import base_url, database, principal, settings
-from ringforward.api.paging import page_request, paged
+from ringforward.api.deps import AUTHENTICATED, BaseUrl, Caller, Db, Paging, settings
+from ringforward.api.paging import paged
 from ringforward.api.render import account_uri, extension_uri
 from ringforward.domain.devices import Device
 from ringforward.domain.model import Extension
 from ringforward.service import devices as use_cases
 
-router = APIRouter(prefix="/restapi/v1.0/account/{accountId}")
+router = APIRouter(prefix="/restapi/v1.0/account/{accountId}", dependencies=AUTHENTICATED)
 
 
 def device_json(base: str, extension: Extension, device: Device) -> dict[str, Any]:
@@ -33,20 +33,27 @@ def device_json(base: str, extension: Extension, device: Device) -> dict[str, An
 
 
 @router.get("/extension/{extensionId}/device")
-async def list_devices(request: Request, accountId: str, extensionId: str) -> dict[str, Any]:
-    who = await principal(request)
-    page = page_request(request)
-    target, devices = await use_cases.list_devices(database(request), who, accountId, extensionId)
-    base = base_url(request)
-    collection = extension_uri(base, target.extension.account_id, target.extension.id)
-    chunk, fields = paged(request, devices, page, collection_uri=f"{collection}/device")
-    return {"records": [device_json(base, target.extension, d) for d in chunk], **fields}
+async def list_devices(
+    request: Request,
+    accountId: str,
+    extensionId: str,
+    who: Caller,
+    db: Db,
+    page: Paging,
+    base: BaseUrl,
+) -> dict[str, Any]:
+    listed = await use_cases.list_devices(db, who, accountId, extensionId)
+    extension = listed.target.extension
+    collection = extension_uri(base, extension.account_id, extension.id)
+    chunk, fields = paged(request, listed.devices, page, collection_uri=f"{collection}/device")
+    return {"records": [device_json(base, extension, d) for d in chunk], **fields}
 
 
 @router.get("/device/{deviceId}/sip-info")
-async def sip_info(request: Request, accountId: str, deviceId: str) -> dict[str, Any]:
-    who = await principal(request)
-    _, device = await use_cases.get_device(database(request), who, accountId, deviceId)
+async def sip_info(
+    request: Request, accountId: str, deviceId: str, who: Caller, db: Db
+) -> dict[str, Any]:
+    device = (await use_cases.get_device(db, who, accountId, deviceId)).device
     current = settings(request)
     return {
         "domain": current.sip_domain,

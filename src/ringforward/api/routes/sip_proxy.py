@@ -8,20 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 
-from ringforward.api.deps import database, settings
+from ringforward.api.deps import Db, database, settings
 from ringforward.api.errors import HttpError
 from ringforward.domain.errors import invalid, missing
-from ringforward.domain.sip_plan import sip_plan_to_json
 from ringforward.service.secrets import same_secret
 from ringforward.service.sip_routing import (
     device_for_registration,
     proxy_secret,
     route_call,
 )
+from ringforward.wire.sip_plan import sip_plan_json
 
-router = APIRouter(prefix="/internal/sip")
 SECRET_HEADER = "x-ringforward-proxy-secret"
 
 
@@ -41,6 +40,10 @@ async def _check_proxy(request: Request) -> None:
         raise HttpError(401, "Invalid SIP proxy secret", code="AUTH-102")
 
 
+# The proxy is checked before anything else, so a stranger learns nothing of parameters.
+router = APIRouter(prefix="/internal/sip", dependencies=[Depends(_check_proxy)])
+
+
 def _seconds_per_ring(request: Request) -> float:
     raw = request.query_params.get("secondsPerRing", "5")
     try:
@@ -53,31 +56,29 @@ def _seconds_per_ring(request: Request) -> float:
 
 
 @router.get("/route")
-async def route(request: Request) -> dict[str, Any]:
+async def route(request: Request, db: Db) -> dict[str, Any]:
     """The forking plan of a call to ``to`` from ``from`` (see docs/sip.md)."""
-    await _check_proxy(request)
     called = request.query_params.get("to")
     if not called:
         raise missing("to")
     at = request.query_params.get("at") or settings(request).clock or None
     plan = await route_call(
-        database(request),
+        db,
         called=called,
         caller=request.query_params.get("from") or None,
         at=at,
         seconds_per_ring=_seconds_per_ring(request),
     )
-    return sip_plan_to_json(plan)
+    return sip_plan_json(plan)
 
 
 @router.get("/credentials")
-async def credentials(request: Request) -> dict[str, Any]:
+async def credentials(request: Request, db: Db) -> dict[str, Any]:
     """The digest credentials of the device registering as ``authorizationId``."""
-    await _check_proxy(request)
     authorization_id = request.query_params.get("authorizationId")
     if not authorization_id:
         raise missing("authorizationId")
-    device = await device_for_registration(database(request), authorization_id)
+    device = await device_for_registration(db, authorization_id)
     if device is None:
         raise HttpError(404, "Device not found", code="CMN-102")
     return {
