@@ -43,6 +43,8 @@ OPERATIONS = {
         "delete",
     ],
     "/restapi/v1.0/account/{accountId}/extension/{extensionId}/business-hours": ["get", "put"],
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/device": ["get"],
+    "/restapi/v1.0/account/{accountId}/device/{deviceId}/sip-info": ["get"],
 }
 # Checked by the tests only; see the module's docstring.
 TEST_OPERATIONS = {

@@ -32,6 +32,16 @@ class Settings(BaseSettings):
     # Per-group overrides such as "Light=100,Heavy=5".
     rate_limit_overrides: str = ""
     max_body_bytes: int = 1024 * 1024
+    # SIP: the domain devices register in and the proxy they register through (sip-info).
+    sip_domain: str = "127.0.0.1"
+    sip_outbound_proxy: str = "127.0.0.1:5060"
+    # Addresses the SIP proxy may ask for decisions from (besides knowing the secret).
+    sip_proxy_sources: str = "127.0.0.1,::1"
+    # The secret the SIP proxy sends; empty: one is made and kept in the database.
+    sip_proxy_secret: str = ""
+    # Routes calls as if it were this time (ISO-8601; naive = the called extension's
+    # zone). For tests and demos only: empty means the real clock.
+    clock: str = ""
 
     @property
     def database_url(self) -> str:

@@ -27,6 +27,7 @@ REAL_IDS = {
     "path.extensionId": "~",
     "path.ruleId": "55555555",
     "path.forwardingNumberId": "33333333",
+    "path.deviceId": "80000001",
 }
 
 

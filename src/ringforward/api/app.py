@@ -18,9 +18,11 @@ from ringforward.api.routes import (
     answering_rule,
     business_hours,
     callflow,
+    devices,
     forwarding_number,
     history,
     oauth,
+    sip_proxy,
     version,
 )
 from ringforward.api.service_spec import service_document
@@ -71,6 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         business_hours,
         callflow,
         history,
+        devices,
+        sip_proxy,
     ):
         app.include_router(module.router)
     app.include_router(answering_rule.patch_router)

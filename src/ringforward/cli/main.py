@@ -1,4 +1,4 @@
-"""The ``ringforward`` command: serve, demo, jwt, simulate, history, revert, groups.
+"""The ``ringforward`` command: serve, demo, jwt, simulate, sip, history, revert, groups.
 
 Heavy imports (the server, SQLAlchemy, argon2) happen inside the commands that need them,
 so that client-side commands such as ``groups`` start quickly.
@@ -16,6 +16,7 @@ from ringforward.cli.admin import admin_app
 from ringforward.cli.groups import groups_app
 from ringforward.cli.history import history, revert
 from ringforward.cli.simulate import simulate
+from ringforward.cli.sip import sip
 from ringforward.cli.transfer import export_command, import_command
 from ringforward.config import DEFAULT_PORT, Settings
 
@@ -143,6 +144,7 @@ def jwt(
 
 
 app.command()(simulate)
+app.command()(sip)
 app.command()(history)
 app.command()(revert)
 app.add_typer(groups_app, name="groups")

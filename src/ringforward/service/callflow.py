@@ -14,7 +14,7 @@ from ringforward.store.database import Database
 from ringforward.store.repositories import Repositories, stored
 
 
-async def _handling(
+async def load_handling(
     repo: Repositories, account: Account, extension: Extension
 ) -> ExtensionCallHandling:
     numbers = await repo.numbers.list_forwarding_numbers(extension.id)
@@ -27,7 +27,7 @@ async def _handling(
     )
 
 
-async def _transfer_closure(
+async def transfer_closure(
     repo: Repositories, account: Account, first: ExtensionCallHandling
 ) -> dict[str, ExtensionCallHandling]:
     """Every extension of the account a transfer could reach from ``first``, loaded once."""
@@ -45,7 +45,7 @@ async def _transfer_closure(
                 extension = await repo.extensions.get_extension(target_id)
                 if extension is None or extension.account_id != account.id:
                     continue
-                loaded[target_id] = await _handling(repo, account, extension)
+                loaded[target_id] = await load_handling(repo, account, extension)
                 pending.append(loaded[target_id])
     return loaded
 
@@ -87,8 +87,8 @@ async def simulate_call(
     async with reading(db, principal, account_ref, extension_ref) as scope:
         region = scope.account.country
         call = parse_call(at, caller, called, region=region)
-        first = await _handling(scope.repos, scope.account, scope.extension)
-        reachable = await _transfer_closure(scope.repos, scope.account, first)
+        first = await load_handling(scope.repos, scope.account, scope.extension)
+        reachable = await transfer_closure(scope.repos, scope.account, first)
     return simulate(first, call, load_extension=reachable.get, region=region)
 
 

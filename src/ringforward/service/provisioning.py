@@ -3,6 +3,7 @@ demo data of the product contract."""
 
 from __future__ import annotations
 
+from ringforward.domain.devices import Device
 from ringforward.domain.errors import ConflictError, invalid, not_found
 from ringforward.domain.model import (
     AFTER_HOURS_RULE_ID,
@@ -29,6 +30,11 @@ MIN_PASSWORD_LENGTH = 8
 
 DEMO_PASSWORD = "Demo-Passw0rd"
 DEMO_CLIENT_ID = "demo-client-id"
+# The demo admin's softphone: registers as DEMO_SIP_USER, digest user DEMO_SIP_AUTH_ID.
+DEMO_DEVICE_ID = "80000001"
+DEMO_SIP_USER = "2222222201"
+DEMO_SIP_AUTH_ID = "80000001"
+DEMO_SIP_PASSWORD = "Demo-Sip-Passw0rd"
 DEMO_CLIENT_SECRET = "demo-client-secret"
 DEMO_ACCOUNT_ID = "11111111"
 DEMO_ADMIN_ID = "22222222"
@@ -71,6 +77,9 @@ async def load_demo(db: Database) -> bool:
     """Load the contract's demo data unless it is there already; True when loaded now."""
     async with stored(db, writing=True) as repo:
         if await repo.extensions.get_account(DEMO_ACCOUNT_ID) is not None:
+            # A demo database made before devices existed gets its softphone now.
+            if await repo.extensions.get_extension(DEMO_ADMIN_ID) is not None:
+                await _ensure_demo_device(repo)
             return False
         await repo.credentials.insert_app(
             DEMO_CLIENT_ID, hash_password(DEMO_CLIENT_SECRET), "Demo App"
@@ -99,6 +108,7 @@ async def load_demo(db: Database) -> bool:
             ForwardingNumber("33333333", DEMO_ADMIN_ID, "+16505550100", "My Phone3", "Other", 1)
         )
         await _configure_admin_rules(repo)
+        await _ensure_demo_device(repo)
         await repo.extensions.insert_account(
             Account(OTHER_ACCOUNT_ID, "Other Company", "+13125550000", "America/New_York")
         )
@@ -116,6 +126,22 @@ async def load_demo(db: Database) -> bool:
             ForwardingNumber("88880001", OTHER_ADMIN_ID, "+13125550100", "Other Phone", "Other", 1)
         )
         return True
+
+
+async def _ensure_demo_device(repo: Repositories) -> None:
+    if await repo.devices.get_device(DEMO_DEVICE_ID) is not None:
+        return
+    await repo.devices.insert_device(
+        Device(
+            DEMO_DEVICE_ID,
+            DEMO_ADMIN_ID,
+            "SoftPhone",
+            "Demo Softphone",
+            DEMO_SIP_USER,
+            DEMO_SIP_AUTH_ID,
+            DEMO_SIP_PASSWORD,
+        )
+    )
 
 
 async def _configure_admin_rules(repo: Repositories) -> None:

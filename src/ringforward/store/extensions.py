@@ -77,6 +77,17 @@ class ExtensionRepository(Queries):
             statement = statement.where(t.extensions.c.is_admin.is_(True))
         return _login(await self._row(statement.order_by(t.extensions.c.extension_number).limit(1)))
 
+    async def find_by_direct_number(self, number: str) -> Extension | None:
+        """The extension that has ``number`` (E.164) among its direct numbers."""
+        # Direct numbers are a JSON list per extension; the LIKE narrows, the parse decides.
+        for row in await self._rows(
+            select(t.extensions).where(t.extensions.c.direct_numbers.like(f'%"{number}"%'))
+        ):
+            extension = _extension(row)
+            if number in extension.direct_numbers:
+                return extension
+        return None
+
     async def account_direct_numbers(self, account_id: str) -> frozenset[str]:
         account = await self.get_account(account_id)
         numbers = {account.main_number} if account else set()

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from ringforward.store.audit import AuditRepository
 from ringforward.store.credentials import CredentialRepository
 from ringforward.store.database import Database, UnitOfWork
+from ringforward.store.devices import DeviceRepository
 from ringforward.store.extensions import ExtensionRepository
 from ringforward.store.forwarding_numbers import NumberRepository
 from ringforward.store.rules import RuleRepository
@@ -24,6 +25,7 @@ class Repositories:
         self.credentials = CredentialRepository(uow)
         self.audit = AuditRepository(uow)
         self.sequences = SequenceRepository(uow)
+        self.devices = DeviceRepository(uow)
 
 
 @asynccontextmanager

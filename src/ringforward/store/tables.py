@@ -121,6 +121,20 @@ audit_log = Table(
     Index("ix_audit_resource", "extension_id", "resource_type", "resource_id", "version"),
 )
 
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("extension_id", String(32), ForeignKey("extensions.id"), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    # SIP digest needs the password itself (or an equivalent hash), and sip-info returns it.
+    Column("user_name", String(64), nullable=False, unique=True),
+    Column("authorization_id", String(64), nullable=False, unique=True),
+    Column("sip_password", String(128), nullable=False),
+    Index("ix_devices_extension", "extension_id"),
+)
+
 INITIAL_SEQUENCES = {
     "forwarding_number": 44444444,
     "answering_rule": 55555556,
