@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from contextlib import suppress
 from typing import Annotated, Any
 
 import typer
 
-from ringforward.cli.connection import fail, with_connection
-from ringforward.client import ClientError, ConnectionSettings, RingCentralClient
-from ringforward.client.errors import RingCentralError
+from ringforward.cli.connection import call_once, with_connection
+from ringforward.client import ConnectionSettings
 
 RULE_PATH = "/restapi/v1.0/account/{account}/extension/{extension}/answering-rule/{rule}"
 
@@ -18,24 +16,6 @@ Account = Annotated[str, typer.Option("--account", help="Account id ('~': your o
 Extension = Annotated[str, typer.Option("--extension", help="Extension id ('~': your own).")]
 Rule = Annotated[str, typer.Option("--rule", help="Answering rule id.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the API's JSON document.")]
-
-
-def _call(settings: ConnectionSettings, method: str, path: str, **options: Any) -> Any:
-    """One request as a fresh login (revoked afterwards); a refusal exits with code 1."""
-    try:
-        with RingCentralClient.connect(settings) as client:
-            try:
-                response = client.request(method, path, **options)
-            finally:
-                # Best effort: a token left behind expires on its own within the hour.
-                with suppress(ClientError):
-                    client.revoke()
-    except RingCentralError as error:
-        where = f" ({error.parameter_name})" if error.parameter_name else ""
-        fail(f"{error}{where}", code=1)
-    except ClientError as error:
-        fail(str(error), code=1)
-    return response
 
 
 def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
@@ -75,7 +55,7 @@ def history(
 ) -> None:
     """Show who changed an answering rule, when, and what: newest first."""
     path = RULE_PATH.format(account=account, extension=extension, rule=rule)
-    document = _call(
+    document = call_once(
         settings, "GET", f"{path}/history", params={"page": page, "perPage": per_page}
     ).json()
     typer.echo(json.dumps(document, indent=2) if as_json else render_history(document))
@@ -92,7 +72,7 @@ def revert(
 ) -> None:
     """Restore an answering rule as it was before a change (recorded as a new change)."""
     path = RULE_PATH.format(account=account, extension=extension, rule=rule)
-    response = _call(settings, "POST", f"{path}/history/{version}/revert")
+    response = call_once(settings, "POST", f"{path}/history/{version}/revert")
     document = response.json()
     if as_json:
         typer.echo(json.dumps(document, indent=2))
