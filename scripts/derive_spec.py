@@ -38,6 +38,15 @@ OPERATIONS = {
     ],
     "/restapi/v1.0/account/{accountId}/extension/{extensionId}/business-hours": ["get", "put"],
 }
+# RingCentral's generic error answers that our operations give beyond those the operations
+# above list themselves; the service's published document refers to them by name.
+ERROR_RESPONSES = [
+    "Unauthorized",
+    "Forbidden",
+    "Conflict",
+    "TooManyRequests",
+    "UnsupportedMediaType",
+]
 OUTPUT = Path(__file__).resolve().parents[1] / "src/ringforward/api/openapi/ringcentral-subset.json"
 
 
@@ -63,7 +72,7 @@ def derive(spec: dict[str, Any]) -> dict[str, Any]:
         if "parameters" in source:
             paths[path]["parameters"] = source["parameters"]
     components: dict[str, dict[str, Any]] = {}
-    pending = _refs(paths)
+    pending = _refs(paths) | {f"#/components/responses/{name}" for name in ERROR_RESPONSES}
     while pending:
         ref = pending.pop()
         _, _, kind, name = ref.split("/", 3)

@@ -21,6 +21,7 @@ from ringforward.api.routes import (
     forwarding_number,
     history,
     oauth,
+    resource_history,
     version,
 )
 from ringforward.api.service_spec import service_document
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         business_hours,
         callflow,
         history,
+        resource_history,
     ):
         app.include_router(module.router)
     install_rate_limits(app, settings)

@@ -31,3 +31,11 @@ async def record_change(
         before=before,
         after=after,
     )
+
+
+async def next_version(
+    repo: Repository, target: Target, resource_type: str, resource_id: str
+) -> int:
+    """The version the next change of a resource without its own version makes: its
+    position in the resource's trail (forwarding numbers and business hours)."""
+    return len(await repo.list_audit(target.extension.id, resource_type, resource_id)) + 1

@@ -10,7 +10,7 @@ from ringforward.domain.answering_rules import parse_weekly_ranges
 from ringforward.domain.errors import invalid, missing
 from ringforward.domain.model import BusinessHours
 from ringforward.service.access import Principal, Target, resolve_target
-from ringforward.service.audit import record_change
+from ringforward.service.audit import next_version, record_change
 from ringforward.store.codec import weekly_to_json
 from ringforward.store.database import Database
 from ringforward.store.repository import Repository
@@ -56,7 +56,7 @@ async def update_business_hours(
             target,
             resource_type="business-hours",
             resource_id=target.extension.id,
-            version=0,
+            version=await next_version(repo, target, "business-hours", target.extension.id),
             before=json.dumps(weekly_to_json(before.weekly_ranges)),
             after=json.dumps(weekly_to_json(hours.weekly_ranges)),
         )

@@ -16,13 +16,14 @@ from ringforward.domain.forwarding_numbers import (
 )
 from ringforward.domain.model import ForwardingNumber
 from ringforward.service.access import Principal, Target, resolve_target
-from ringforward.service.audit import record_change
+from ringforward.service.audit import next_version, record_change
 from ringforward.service.rules_store import save_rule
 from ringforward.store.database import Database
 from ringforward.store.repository import Repository
 
 
-def _document(number: ForwardingNumber | None) -> str | None:
+def number_document(number: ForwardingNumber | None) -> str | None:
+    """The stored JSON of a number in the audit trail (None for "did not exist")."""
     return json.dumps(asdict(number), ensure_ascii=False) if number else None
 
 
@@ -79,9 +80,9 @@ async def create_forwarding_number(
             target,
             resource_type="forwarding-number",
             resource_id=number.id,
-            version=1,
+            version=await next_version(repo, target, "forwarding-number", number.id),
             before=None,
-            after=_document(number),
+            after=number_document(number),
         )
         return target, number
 
@@ -108,9 +109,9 @@ async def update_forwarding_number_use_case(
             target,
             resource_type="forwarding-number",
             resource_id=number_id,
-            version=0,
-            before=_document(current),
-            after=_document(updated),
+            version=await next_version(repo, target, "forwarding-number", number_id),
+            before=number_document(current),
+            after=number_document(updated),
         )
         return target, updated
 
@@ -147,8 +148,8 @@ async def delete_forwarding_numbers(
                 target,
                 resource_type="forwarding-number",
                 resource_id=number_id,
-                version=0,
-                before=_document(existing[number_id]),
+                version=await next_version(repo, target, "forwarding-number", number_id),
+                before=number_document(existing[number_id]),
                 after=None,
             )
 

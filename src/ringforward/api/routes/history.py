@@ -12,6 +12,7 @@ from ringforward.api.deps import base_url, database, extensions_enabled, princip
 from ringforward.api.errors import HttpError
 from ringforward.api.paging import page_request, paged
 from ringforward.api.render import extension_uri, rule_json
+from ringforward.domain.model import Extension
 from ringforward.service import history as use_cases
 from ringforward.service.history import RuleChange, RuleHistory
 from ringforward.service.rules_store import etag_of
@@ -21,7 +22,7 @@ router = APIRouter(
 )
 
 
-def _require_extensions(request: Request) -> None:
+def require_extensions(request: Request) -> None:
     # Under --strict-ringcentral the trail is still kept; it is only not served, exactly as
     # RingCentral has no such resource.
     if not extensions_enabled(request):
@@ -34,15 +35,20 @@ def iso_time(at: float) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def actor_json(
+    base: str, account_id: str, actor_id: str, actor: Extension | None
+) -> dict[str, Any]:
+    """Who made a change: the extension's id and address, and its number and name if known."""
+    body: dict[str, Any] = {"id": actor_id, "uri": extension_uri(base, account_id, actor_id)}
+    if actor is not None:
+        body["extensionNumber"] = actor.extension_number
+        body["name"] = actor.name
+    return body
+
+
 def _change_json(base: str, history: RuleHistory, change: RuleChange) -> dict[str, Any]:
     extension = history.target.extension
-    actor: dict[str, Any] = {
-        "id": change.actor_id,
-        "uri": extension_uri(base, extension.account_id, change.actor_id),
-    }
-    if change.actor is not None:
-        actor["extensionNumber"] = change.actor.extension_number
-        actor["name"] = change.actor.name
+    actor = actor_json(base, extension.account_id, change.actor_id, change.actor)
 
     def rendered(rule: Any) -> dict[str, Any] | None:
         return None if rule is None else rule_json(base, extension, rule, history.numbers)
@@ -60,7 +66,7 @@ def _change_json(base: str, history: RuleHistory, change: RuleChange) -> dict[st
 async def list_history(
     request: Request, accountId: str, extensionId: str, ruleId: str
 ) -> dict[str, Any]:
-    _require_extensions(request)
+    require_extensions(request)
     who = await principal(request)
     page = page_request(request)
     history = await use_cases.rule_history(database(request), who, accountId, extensionId, ruleId)
@@ -73,7 +79,7 @@ async def list_history(
 async def revert(
     request: Request, accountId: str, extensionId: str, ruleId: str, version: str
 ) -> JSONResponse:
-    _require_extensions(request)
+    require_extensions(request)
     who = await principal(request)
     view = await use_cases.revert_change(
         database(request),
