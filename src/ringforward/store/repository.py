@@ -331,6 +331,15 @@ class Repository:
             .order_by(t.audit_log.c.version.desc(), t.audit_log.c.id.desc())
         )
 
+    async def list_extension_audit(self, extension_id: str, limit: int) -> Sequence[RowMapping]:
+        """The extension's latest ``limit`` audit records of every resource, newest first."""
+        return await self._rows(
+            select(t.audit_log)
+            .where(t.audit_log.c.extension_id == extension_id)
+            .order_by(t.audit_log.c.id.desc())
+            .limit(limit)
+        )
+
 
 def _number_values(number: ForwardingNumber) -> dict[str, Any]:
     return {
