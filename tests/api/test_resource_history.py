@@ -160,6 +160,9 @@ def test_a_user_may_not_touch_a_colleagues_trail(shared_server: LiveServer) -> N
 
 def test_another_account_sees_nothing(shared_server: LiveServer, admin: httpx.Client) -> None:
     number = new_number(admin)
+    # The same requests that another account is refused work for the account's admin.
+    assert len(records(admin, f"{NUMBERS}/{number['id']}")) == 1
+    assert admin.get(f"{HOURS}/history").status_code == 200
     with shared_server.client("other@example.com") as other:
         for account in ("11111111", "~"):
             base = f"/account/{account}/extension/22222222"
@@ -173,6 +176,8 @@ def test_strict_mode_serves_no_trail(tmp_path: Path) -> None:
         f"sqlite:///{tmp_path / 'strict.db'}", extra_args=["--strict-ringcentral"]
     ).start()
     try:
+        document = httpx.get(f"{server.base_url}/restapi/openapi.json").json()
+        assert not any("history" in path for path in document["paths"])
         with server.client() as client:
             for path in (
                 "/account/~/extension/~/forwarding-number/33333333",
@@ -223,3 +228,23 @@ def test_the_cli_names_a_number_or_the_business_hours(
 
     both = run_cli(shared_server, "history", "--rule", "business-hours-rule", "--business-hours")
     assert both.returncode == 2 and "one of" in both.stderr
+
+
+def test_restore_and_revert_on_each_backend(live_server: LiveServer) -> None:
+    with live_server.client() as client:
+        base = "/account/~/extension/~"
+        number = client.post(
+            f"{base}/forwarding-number", json={"phoneNumber": "+12125550144", "label": "PG"}
+        ).json()
+        path = f"{base}/forwarding-number/{number['id']}"
+        assert client.delete(path).status_code == 204
+        restored = client.post(f"{path}/history/2/revert")
+        assert restored.status_code == 200, restored.text
+        assert client.get(path).json() == number
+
+        original = client.get(f"{base}/business-hours").json()
+        assert client.put(f"{base}/business-hours", json=NINE_TO_FIVE).status_code == 200
+        latest = client.get(f"{base}/business-hours/history").json()["records"][0]
+        back = client.post(f"{base}/business-hours/history/{latest['version']}/revert")
+        assert back.status_code == 200, back.text
+        assert client.get(f"{base}/business-hours").json() == original
