@@ -284,3 +284,11 @@ def test_the_served_document_is_the_one_tested(setup: Setup) -> None:
     from ringforward.api.service_spec import service_document
 
     assert setup.document == service_document(strict=setup.strict)
+
+
+def test_every_operation_states_its_refusals(setup: Setup) -> None:
+    # A new operation must say what it refuses; the fallback only keeps the server up.
+    from ringforward.api.spec_errors import ERROR_STATUSES
+
+    missing = [(m, p) for m, p, _ in _operations(setup.document) if (m, p) not in ERROR_STATUSES]
+    assert missing == []
