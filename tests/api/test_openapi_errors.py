@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.helpers import fresh_number
+from tests.support.rest import fresh_number
 from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, LiveServer
 from tests.support.spec import assert_ringcentral_error
 

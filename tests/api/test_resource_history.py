@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.helpers import fresh_number
 from tests.api.test_history import assert_matches_schema, run_cli
+from tests.support.rest import fresh_number
 from tests.support.servers import LiveServer
 from tests.support.spec import assert_ringcentral_error
 

@@ -5,22 +5,19 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from ringforward.cli.simulate import render_timeline
 from tests.client.helpers import cli_env
+from tests.support import cli
 from tests.support.servers import LiveServer
 
-SIMULATE = [sys.executable, "-m", "ringforward.cli.main", "simulate"]
 CALL = ["--at", "2026-11-30T10:00:00", "--from", "+12065550123"]
 API = "/account/~/extension/22222222/call-flow/simulate"
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*SIMULATE, *args], env=env, capture_output=True, text=True, timeout=300, check=False
-    )
+    return cli.run_cli("simulate", *args, env=env)
 
 
 def no_connection_env(data_home: Path) -> dict[str, str]:

@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.portal import api
-from tests.portal.api import ADMIN, ADMIN_ID, USER, USER_ID
 from tests.portal.conftest import sign_in
+from tests.support import rest as api
+from tests.support.rest import ADMIN, ADMIN_EXT, USER, USER_EXT
 from tests.support.servers import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -18,7 +18,7 @@ PHONE = "+12125550166"
 TAKEN = "+12125550167"
 
 
-def open_history(page: Page, server: LiveServer, extension_id: str = ADMIN_ID) -> None:
+def open_history(page: Page, server: LiveServer, extension_id: str = ADMIN_EXT) -> None:
     page.goto(f"{server.base_url}/portal/extensions/{extension_id}/history")
     expect(page.get_by_role("heading", name="Changes, newest first")).to_be_visible()
 
@@ -28,7 +28,7 @@ def test_a_deleted_number_is_shown_with_its_diff_and_restored_by_revert(
 ) -> None:
     number_id = api.add_number(server, PHONE, "Desk")
     with server.client(ADMIN) as client:
-        path = f"/account/~/extension/{ADMIN_ID}/forwarding-number/{number_id}"
+        path = f"/account/~/extension/{ADMIN_EXT}/forwarding-number/{number_id}"
         assert client.put(path, json={"label": "Front desk"}).status_code == 200
         assert client.delete(path).status_code == 204
 
@@ -67,7 +67,7 @@ def test_business_hours_and_rule_changes_revert_from_the_page(
 ) -> None:
     before = api.business_hours(server)
     with server.client(ADMIN) as client:
-        base = f"/account/~/extension/{ADMIN_ID}"
+        base = f"/account/~/extension/{ADMIN_EXT}"
         friday = {"friday": [{"from": "10:00", "to": "12:00"}]}
         assert (
             client.put(
@@ -108,7 +108,7 @@ def test_business_hours_and_rule_changes_revert_from_the_page(
 def test_a_refused_revert_is_shown_beside_its_button(page: Page, server: LiveServer) -> None:
     number_id = api.add_number(server, TAKEN, "Gone")
     with server.client(ADMIN) as client:
-        base = f"/account/~/extension/{ADMIN_ID}/forwarding-number"
+        base = f"/account/~/extension/{ADMIN_EXT}/forwarding-number"
         assert client.delete(f"{base}/{number_id}").status_code == 204
     taker = api.add_number(server, TAKEN, "Taker")
 
@@ -123,9 +123,9 @@ def test_a_refused_revert_is_shown_beside_its_button(page: Page, server: LiveSer
 
 def test_a_user_sees_only_their_own_history(page: Page, server: LiveServer) -> None:
     sign_in(page, server, USER)
-    response = page.goto(f"{server.base_url}/portal/extensions/{ADMIN_ID}/history")
+    response = page.goto(f"{server.base_url}/portal/extensions/{ADMIN_EXT}/history")
     assert response is not None and response.status == 403
     expect(page.get_by_role("button", name=re.compile("^Revert"))).to_have_count(0)
     response = page.goto(f"{server.base_url}/portal/extensions/88888888/history")
     assert response is not None and response.status == 404
-    open_history(page, server, USER_ID)
+    open_history(page, server, USER_EXT)

@@ -115,31 +115,50 @@ def call_once(settings: ConnectionSettings, method: str, path: str, **options: A
     return response
 
 
+# Parameter name → (annotated type, default), as Typer reads them from a signature.
+Options = Mapping[str, tuple[Any, Any]]
+
+
+def with_options(
+    command: Callable[..., Any],
+    options: Options,
+    run: Callable[[dict[str, Any], dict[str, Any]], None],
+    *,
+    skip: frozenset[str] = frozenset(),
+) -> Callable[..., None]:
+    """A Typer command taking ``command``'s own parameters (but ``skip``) plus ``options``,
+    so the same flags follow every verb; it calls ``run(own values, option values)``."""
+    hints = get_type_hints(command, include_extras=True)
+    own = [
+        parameter.replace(annotation=hints[parameter.name])
+        for parameter in inspect.signature(command).parameters.values()
+        if parameter.name not in skip
+    ]
+    shared = [
+        inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+        for key, (kind, default) in options.items()
+    ]
+
+    @wraps(command)
+    def wrapper(**values: Any) -> None:
+        run(values, {key: values.pop(key) for key in options})
+
+    signature = inspect.Signature([*own, *shared], return_annotation=None)
+    wrapper.__signature__ = signature  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
+    del wrapper.__wrapped__
+    return wrapper
+
+
 def with_connection(command: Callable[..., None], *, checked: bool = True) -> Callable[..., None]:
     """``command(settings=…, **own)`` as a Typer command taking its own parameters plus the
     connection flags, which become the ``settings`` it is called with.
 
     ``checked=False`` passes the settings as given, for a command that decides itself
     whether it needs a server at all."""
-    hints = get_type_hints(command, include_extras=True)
-    own = [
-        parameter.replace(annotation=hints[parameter.name])
-        for parameter in inspect.signature(command).parameters.values()
-        if parameter.name != "settings"
-    ]
-    flags = [
-        inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
-        for key, (kind, default) in CONNECTION_OPTIONS.items()
-    ]
 
-    @wraps(command)
-    def wrapper(**values: Any) -> None:
-        flag_values = {key: values.pop(key) for key in CONNECTION_OPTIONS}
-        given = given_settings(flag_values)
-        command(settings=require_login(given) if checked else given, **values)
+    def run(own: dict[str, Any], flags: dict[str, Any]) -> None:
+        given = given_settings(flags)
+        command(settings=require_login(given) if checked else given, **own)
 
-    signature = inspect.Signature([*own, *flags], return_annotation=None)
-    wrapper.__signature__ = signature  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
-    del wrapper.__wrapped__
-    return wrapper
+    return with_options(command, CONNECTION_OPTIONS, run, skip=frozenset({"settings"}))

@@ -44,6 +44,7 @@ def _from_server(
 def _from_database(db: str | None, extension: str, call: dict[str, str]) -> dict[str, Any]:
     from ringforward.service.callflow import cli_principal, simulate_call
     from ringforward.store.database import Database, migrate
+    from ringforward.wire.callflow import call_flow_json
 
     settings = Settings(db=db) if db else Settings()
 
@@ -52,7 +53,7 @@ def _from_database(db: str | None, extension: str, call: dict[str, str]) -> dict
         database = Database(settings.database_url)
         try:
             principal = await cli_principal(database, extension)
-            return await simulate_call(
+            flow = await simulate_call(
                 database,
                 principal,
                 "~",
@@ -61,6 +62,7 @@ def _from_database(db: str | None, extension: str, call: dict[str, str]) -> dict
                 caller=call.get("from"),
                 called=call.get("to"),
             )
+            return call_flow_json(flow)
         finally:
             await database.dispose()
 

@@ -9,15 +9,14 @@ from typing import Any
 
 from ringforward.domain.model import Extension
 from ringforward.service import history, resource_history
-from ringforward.service.access import Principal, Target, resolve_target
+from ringforward.service.access import Principal, Target
+from ringforward.service.business_hours import HOURS_RESOURCE
+from ringforward.service.forwarding_numbers import NUMBER_RESOURCE
+from ringforward.service.rules_store import RULE_RESOURCE
+from ringforward.service.scope import reading
 from ringforward.store.database import Database
-from ringforward.store.repository import Repository
 
-RESOURCE_TYPES = (
-    history.RULE_RESOURCE,
-    resource_history.NUMBER_RESOURCE,
-    resource_history.HOURS_RESOURCE,
-)
+RESOURCE_TYPES = (RULE_RESOURCE, NUMBER_RESOURCE, HOURS_RESOURCE)
 
 
 @dataclass(frozen=True)
@@ -51,46 +50,47 @@ async def extension_trail(
 ) -> Trail:
     """The latest ``limit`` changes of the extension; the same access rules as the API's
     history of each resource."""
-    async with db.reading() as uow:
-        repo = Repository(uow)
-        target = await resolve_target(repo, principal, account_ref, extension_ref)
-        rows = await repo.list_extension_audit(target.extension.id, limit)
-        actors = {e.id: e for e in await repo.list_extensions(target.account.id)}
+    async with reading(db, principal, account_ref, extension_ref) as scope:
+        audit = scope.repos.audit
+        records = [
+            record
+            for record in await audit.extension_trail(scope.extension.id, limit)
+            if record.resource_type in RESOURCE_TYPES
+        ]
+        actors = {e.id: e for e in await scope.repos.extensions.list_extensions(scope.account.id)}
         phones = {
             number.id: number.phone_number or number.label
-            for number in await repo.list_forwarding_numbers(target.extension.id)
+            for number in await scope.forwarding_numbers()
         }
         # Forwarding numbers and business hours are versioned by position in their trail.
         positions: dict[int, int] = {}
         for kind, resource_id in {
-            (row["resource_type"], row["resource_id"])
-            for row in rows
-            if row["resource_type"] != history.RULE_RESOURCE
+            (record.resource_type, record.resource_id)
+            for record in records
+            if record.resource_type != RULE_RESOURCE
         }:
-            trail = await repo.list_audit(target.extension.id, kind, resource_id)
-            for position, row in enumerate(sorted(trail, key=lambda r: int(r["id"])), start=1):
-                positions[int(row["id"])] = position
+            trail = await audit.resource_trail(scope.extension.id, kind, resource_id)
+            for position, earlier in enumerate(trail, start=1):
+                positions[earlier.id] = position
         entries: list[TrailEntry] = []
-        for row in rows:
-            if row["resource_type"] not in RESOURCE_TYPES:
-                continue
-            before, after = _parsed(row["before"]), _parsed(row["after"])
-            if row["resource_type"] == resource_history.NUMBER_RESOURCE:
+        for record in records:
+            before, after = _parsed(record.before), _parsed(record.after)
+            if record.resource_type == NUMBER_RESOURCE:
                 document = before or after or {}
-                phones.setdefault(row["resource_id"], document.get("phone_number") or "")
+                phones.setdefault(record.resource_id, document.get("phone_number") or "")
             entries.append(
                 TrailEntry(
-                    resource_type=row["resource_type"],
-                    resource_id=row["resource_id"],
-                    version=positions.get(int(row["id"]), int(row["version"])),
-                    at=float(row["at"]),
-                    actor_id=row["actor"],
-                    actor=actors.get(row["actor"]),
+                    resource_type=record.resource_type,
+                    resource_id=record.resource_id,
+                    version=positions.get(record.id, record.version),
+                    at=record.at,
+                    actor_id=record.actor,
+                    actor=actors.get(record.actor),
                     before=before,
                     after=after,
                 )
             )
-        return Trail(target, tuple(entries), phones)
+        return Trail(scope.target, tuple(entries), phones)
 
 
 async def revert_entry(
@@ -104,9 +104,9 @@ async def revert_entry(
     version: int,
 ) -> None:
     """Revert one change of any resource, through that resource's own use case."""
-    if resource_type == history.RULE_RESOURCE:
+    if resource_type == RULE_RESOURCE:
         await history.revert_change(db, principal, account_ref, extension_ref, resource_id, version)
-    elif resource_type == resource_history.NUMBER_RESOURCE:
+    elif resource_type == NUMBER_RESOURCE:
         await resource_history.revert_number_change(
             db, principal, account_ref, extension_ref, resource_id, version
         )

@@ -7,29 +7,31 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 
-from ringforward.api.deps import base_url, database, principal
-from ringforward.api.paging import page_request, paged
+from ringforward.api.deps import BaseUrl, Caller, Db, Paging
+from ringforward.api.paging import paged
 from ringforward.api.render import business_hours_json, extension_uri, forwarding_number_json
-from ringforward.api.routes.history import actor_json, iso_time, require_extensions
+from ringforward.api.routes.history import actor_json, history_router, iso_time
 from ringforward.domain.model import BusinessHours, Extension, ForwardingNumber
 from ringforward.service import resource_history as use_cases
 from ringforward.service.history import parse_version
 from ringforward.service.resource_history import History
 
-router = APIRouter(prefix="/restapi/v1.0/account/{accountId}/extension/{extensionId}")
 T = TypeVar("T")
+numbers = history_router("forwarding-number/{forwardingNumberId}/history")
+hours = history_router("business-hours/history")
 
 
 def _history_json(
     request: Request,
+    page: Paging,
+    base: str,
     history: History[T],
     collection: str,
     render: Callable[[Extension, T], dict[str, Any]],
 ) -> dict[str, Any]:
-    page = page_request(request)
-    chunk, fields = paged(request, history.changes, page, collection_uri=collection)
-    base = base_url(request)
     extension = history.target.extension
+    uri = f"{extension_uri(base, extension.account_id, extension.id)}/{collection}"
+    chunk, fields = paged(request, history.changes, page, collection_uri=uri)
 
     def rendered(value: T | None) -> dict[str, Any] | None:
         return None if value is None else render(extension, value)
@@ -47,66 +49,71 @@ def _history_json(
     return {"records": records, **fields}
 
 
-def _extension_uri(request: Request, extension: Extension) -> str:
-    return extension_uri(base_url(request), extension.account_id, extension.id)
-
-
-@router.get("/forwarding-number/{forwardingNumberId}/history")
+@numbers.get("")
 async def number_history(
-    request: Request, accountId: str, extensionId: str, forwardingNumberId: str
+    request: Request,
+    accountId: str,
+    extensionId: str,
+    forwardingNumberId: str,
+    who: Caller,
+    db: Db,
+    page: Paging,
+    base: BaseUrl,
 ) -> dict[str, Any]:
-    require_extensions(request)
-    who = await principal(request)
-    page_request(request)  # a bad page is refused before any lookup
-    history = await use_cases.number_history(
-        database(request), who, accountId, extensionId, forwardingNumberId
-    )
-    base = base_url(request)
-    collection = (
-        f"{_extension_uri(request, history.target.extension)}"
-        f"/forwarding-number/{forwardingNumberId}/history"
-    )
+    history = await use_cases.number_history(db, who, accountId, extensionId, forwardingNumberId)
 
     def render(extension: Extension, number: ForwardingNumber) -> dict[str, Any]:
         return forwarding_number_json(base, extension, number)
 
-    return _history_json(request, history, collection, render)
+    collection = f"forwarding-number/{forwardingNumberId}/history"
+    return _history_json(request, page, base, history, collection, render)
 
 
-@router.post("/forwarding-number/{forwardingNumberId}/history/{version}/revert")
+@numbers.post("/{version}/revert")
 async def revert_number(
-    request: Request, accountId: str, extensionId: str, forwardingNumberId: str, version: str
+    accountId: str,
+    extensionId: str,
+    forwardingNumberId: str,
+    version: str,
+    who: Caller,
+    db: Db,
+    base: BaseUrl,
 ) -> dict[str, Any]:
-    require_extensions(request)
-    who = await principal(request)
-    target, number = await use_cases.revert_number_change(
-        database(request), who, accountId, extensionId, forwardingNumberId, parse_version(version)
+    view = await use_cases.revert_number_change(
+        db, who, accountId, extensionId, forwardingNumberId, parse_version(version)
     )
-    return forwarding_number_json(base_url(request), target.extension, number)
+    return forwarding_number_json(base, view.target.extension, view.number)
 
 
-@router.get("/business-hours/history")
-async def hours_history(request: Request, accountId: str, extensionId: str) -> dict[str, Any]:
-    require_extensions(request)
-    who = await principal(request)
-    page_request(request)
-    history = await use_cases.hours_history(database(request), who, accountId, extensionId)
-    base = base_url(request)
-    collection = f"{_extension_uri(request, history.target.extension)}/business-hours/history"
+@hours.get("")
+async def hours_history(
+    request: Request,
+    accountId: str,
+    extensionId: str,
+    who: Caller,
+    db: Db,
+    page: Paging,
+    base: BaseUrl,
+) -> dict[str, Any]:
+    history = await use_cases.hours_history(db, who, accountId, extensionId)
 
-    def render(extension: Extension, hours: BusinessHours) -> dict[str, Any]:
-        return business_hours_json(base, extension, hours)
+    def render(extension: Extension, value: BusinessHours) -> dict[str, Any]:
+        return business_hours_json(base, extension, value)
 
-    return _history_json(request, history, collection, render)
+    return _history_json(request, page, base, history, "business-hours/history", render)
 
 
-@router.post("/business-hours/history/{version}/revert")
+@hours.post("/{version}/revert")
 async def revert_hours(
-    request: Request, accountId: str, extensionId: str, version: str
+    accountId: str, extensionId: str, version: str, who: Caller, db: Db, base: BaseUrl
 ) -> dict[str, Any]:
-    require_extensions(request)
-    who = await principal(request)
-    target, hours = await use_cases.revert_hours_change(
-        database(request), who, accountId, extensionId, parse_version(version)
+    view = await use_cases.revert_hours_change(
+        db, who, accountId, extensionId, parse_version(version)
     )
-    return business_hours_json(base_url(request), target.extension, hours)
+    return business_hours_json(base, view.target.extension, view.hours)
+
+
+# One router for the application to include, after the routes above are declared.
+router = APIRouter()
+router.include_router(numbers)
+router.include_router(hours)

@@ -6,19 +6,11 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from ringforward.domain.errors import DomainError, invalid
+from ringforward.portal.call_handling import extension_url
 from ringforward.portal.forms import first
 from ringforward.portal.history_view import history_item
-from ringforward.portal.pages import begin_change, extension_url
-from ringforward.portal.render import (
-    Problem,
-    error_page,
-    is_htmx,
-    page,
-    problem_of,
-    redirect,
-    sign_in_redirect,
-)
-from ringforward.portal.session import current_session, database
+from ringforward.portal.responses import Problem, error_page, is_htmx, page, problem_of, redirect
+from ringforward.portal.session import Change, Db, Session, database
 from ringforward.service.access import CURRENT
 from ringforward.service.extension_trail import RESOURCE_TYPES, extension_trail, revert_entry
 from ringforward.service.history import parse_version
@@ -51,19 +43,13 @@ async def _history_page(
 
 
 @router.get("")
-async def history_page(request: Request, extension_id: str) -> Response:
-    session = await current_session(request)
-    if session is None:
-        return sign_in_redirect(request)
+async def history_page(request: Request, extension_id: str, session: Session) -> Response:
     return await _history_page(request, session, extension_id)
 
 
 @router.post("/revert")
-async def revert(request: Request, extension_id: str) -> Response:
-    begun = await begin_change(request)
-    if isinstance(begun, Response):
-        return begun
-    session, values = begun
+async def revert(request: Request, extension_id: str, change: Change, db: Db) -> Response:
+    session, values = change.session, change.values
     resource, resource_id = first(values, "resource"), first(values, "id")
     key = f"{resource}-{resource_id}-{first(values, 'version')}"
     try:
@@ -71,7 +57,7 @@ async def revert(request: Request, extension_id: str) -> Response:
             raise invalid("resource", f"must be one of {', '.join(RESOURCE_TYPES)}")
         version = parse_version(first(values, "version"))
         await revert_entry(
-            database(request),
+            db,
             session.principal,
             CURRENT,
             extension_id,
