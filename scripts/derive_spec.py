@@ -46,6 +46,15 @@ OPERATIONS = {
     "/restapi/v1.0/account/{accountId}/extension/{extensionId}/device": ["get"],
     "/restapi/v1.0/account/{accountId}/device/{deviceId}/sip-info": ["get"],
 }
+# RingCentral's generic error answers that our operations give beyond those the operations
+# above list themselves; the service's published document refers to them by name.
+ERROR_RESPONSES = [
+    "Unauthorized",
+    "Forbidden",
+    "Conflict",
+    "TooManyRequests",
+    "UnsupportedMediaType",
+]
 # Checked by the tests only; see the module's docstring.
 TEST_OPERATIONS = {
     "/restapi/{apiVersion}": ["get"],
@@ -77,7 +86,7 @@ def derive(spec: dict[str, Any], operations: dict[str, list[str]] = OPERATIONS) 
         if "parameters" in source:
             paths[path]["parameters"] = source["parameters"]
     components: dict[str, dict[str, Any]] = {}
-    pending = _refs(paths)
+    pending = _refs(paths) | {f"#/components/responses/{name}" for name in ERROR_RESPONSES}
     while pending:
         ref = pending.pop()
         _, _, kind, name = ref.split("/", 3)

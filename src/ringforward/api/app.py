@@ -22,6 +22,7 @@ from ringforward.api.routes import (
     forwarding_number,
     history,
     oauth,
+    resource_history,
     sip_proxy,
     version,
 )
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         history,
         devices,
         sip_proxy,
+        resource_history,
     ):
         app.include_router(module.router)
     app.include_router(answering_rule.patch_router)

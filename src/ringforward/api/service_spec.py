@@ -9,17 +9,26 @@ from functools import cache
 from typing import Any
 
 from ringforward.api.spec import ringcentral_subset
+from ringforward.api.spec_errors import publish_errors
 
 EXTENSION = "/restapi/v1.0/account/{accountId}/extension/{extensionId}"
 RULE = f"{EXTENSION}/answering-rule/{{ruleId}}"
 HISTORY = f"{RULE}/history"
 REVERT = f"{HISTORY}/{{version}}/revert"
+NUMBER_HISTORY = f"{EXTENSION}/forwarding-number/{{forwardingNumberId}}/history"
+NUMBER_REVERT = f"{NUMBER_HISTORY}/{{version}}/revert"
+HOURS_HISTORY = f"{EXTENSION}/business-hours/history"
+HOURS_REVERT = f"{HOURS_HISTORY}/{{version}}/revert"
 SIMULATE = f"{EXTENSION}/call-flow/simulate"
 # Throttling groups of our own operations (RingCentral's habit: reads Light, writes Medium).
 EXTENSION_GROUPS = {
     ("patch", RULE): "Medium",
     ("get", HISTORY): "Light",
     ("post", REVERT): "Medium",
+    ("get", NUMBER_HISTORY): "Light",
+    ("post", NUMBER_REVERT): "Medium",
+    ("get", HOURS_HISTORY): "Light",
+    ("post", HOURS_REVERT): "Medium",
     ("post", SIMULATE): "Light",
 }
 
@@ -37,16 +46,33 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"allOf": [schema], "nullable": True}
 
 
-def _error(description: str) -> dict[str, Any]:
-    return _json(_ref("schemas", "ApiErrorResponseModel"), description)
+def _change_schema(what: str, schema: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": f"One change of {what}, as recorded in the audit trail.",
+        "required": ["version", "at", "actor", "before", "after"],
+        "properties": {
+            "version": {"type": "integer", "minimum": 1, "description": "Version it made."},
+            "at": {"type": "string", "format": "date-time"},
+            "actor": _ref("schemas", "AnsweringRuleChangeActor"),
+            "before": _nullable(_ref("schemas", schema)),
+            "after": _nullable(_ref("schemas", schema)),
+        },
+    }
 
 
-_RESPONSES = {
-    "Unauthorized": _error("Missing, invalid, expired or revoked access token."),
-    "Forbidden": _error("The caller may not act on this extension (a user on a colleague's)."),
-    "Conflict": _error("A JSON Patch `test` operation failed."),
-    "PreconditionFailed": _error("`If-Match` names a version the rule has moved past."),
-}
+def _history_schema(change: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["uri", "records", "paging", "navigation"],
+        "properties": {
+            "uri": {"type": "string", "format": "uri"},
+            "records": {"type": "array", "items": _ref("schemas", change)},
+            "paging": _ref("schemas", "EnumeratedPagingModel"),
+            "navigation": _ref("schemas", "PageNavigationModel"),
+        },
+    }
+
 
 _SCHEMAS: dict[str, Any] = {
     "JsonPatchOperation": {
@@ -86,16 +112,11 @@ _SCHEMAS: dict[str, Any] = {
             "after": _nullable(_ref("schemas", "CallHandlingRuleInfo")),
         },
     },
-    "AnsweringRuleHistory": {
-        "type": "object",
-        "required": ["uri", "records", "paging", "navigation"],
-        "properties": {
-            "uri": {"type": "string", "format": "uri"},
-            "records": {"type": "array", "items": _ref("schemas", "AnsweringRuleChange")},
-            "paging": _ref("schemas", "EnumeratedPagingModel"),
-            "navigation": _ref("schemas", "PageNavigationModel"),
-        },
-    },
+    "AnsweringRuleHistory": _history_schema("AnsweringRuleChange"),
+    "ForwardingNumberChange": _change_schema("a forwarding number", "ForwardingNumberInfo"),
+    "ForwardingNumberHistory": _history_schema("ForwardingNumberChange"),
+    "BusinessHoursChange": _change_schema("business hours", "GetUserBusinessHoursResponse"),
+    "BusinessHoursHistory": _history_schema("BusinessHoursChange"),
     "CallFlowRequest": {
         "type": "object",
         "description": "The call to simulate; every field is optional (`at` defaults to now).",
@@ -150,16 +171,9 @@ _SCHEMAS: dict[str, Any] = {
 }
 
 
-def _responses(ok: dict[str, Any], *statuses: str) -> dict[str, Any]:
-    names = {
-        "400": _ref("responses", "InvalidRequest"),
-        "401": _ref("responses", "Unauthorized"),
-        "403": _ref("responses", "Forbidden"),
-        "404": _ref("responses", "NotFound"),
-        "409": _ref("responses", "Conflict"),
-        "412": _ref("responses", "PreconditionFailed"),
-    }
-    return {"200": ok, **{status: names[status] for status in statuses}}
+def _responses(ok: dict[str, Any]) -> dict[str, Any]:
+    # The refusals are added for every operation alike, by spec_errors.publish_errors.
+    return {"200": ok}
 
 
 def _operation(
@@ -191,6 +205,8 @@ _VERSION = {
 _EXTENSION_PARAMS = [_ref("parameters", "AccountId"), _ref("parameters", "ExtensionId")]
 _RULE_PARAMS = [*_EXTENSION_PARAMS, _ref("parameters", "CallHandlingRuleId")]
 _RULE_OK = _json(_ref("schemas", "CallHandlingRuleInfo"))
+_NUMBER_PARAMS = [*_EXTENSION_PARAMS, _ref("parameters", "ForwardingNumberId")]
+_PAGING = [_ref("parameters", "Page"), _ref("parameters", "PerPage")]
 
 
 def _extension_paths() -> dict[tuple[str, str], dict[str, Any]]:
@@ -207,21 +223,43 @@ def _extension_paths() -> dict[tuple[str, str], dict[str, Any]]:
                     }
                 },
             },
-            responses=_responses(_RULE_OK, "400", "401", "403", "404", "409", "412"),
+            responses=_responses(_RULE_OK),
         ),
         ("get", HISTORY): _operation(
             "listAnsweringRuleHistory",
             "The changes of an answering rule, newest first",
             [*_RULE_PARAMS, _ref("parameters", "Page"), _ref("parameters", "PerPage")],
-            responses=_responses(
-                _json(_ref("schemas", "AnsweringRuleHistory")), "400", "401", "403", "404"
-            ),
+            responses=_responses(_json(_ref("schemas", "AnsweringRuleHistory"))),
         ),
         ("post", REVERT): _operation(
             "revertAnsweringRuleChange",
             "Restore the rule as it was before a change, as a new change",
             [*_RULE_PARAMS, _VERSION, _IF_MATCH],
-            responses=_responses(_RULE_OK, "400", "401", "403", "404", "412"),
+            responses=_responses(_RULE_OK),
+        ),
+        ("get", NUMBER_HISTORY): _operation(
+            "listForwardingNumberHistory",
+            "The changes of a forwarding number, newest first (also of a deleted one)",
+            [*_NUMBER_PARAMS, *_PAGING],
+            responses=_responses(_json(_ref("schemas", "ForwardingNumberHistory"))),
+        ),
+        ("post", NUMBER_REVERT): _operation(
+            "revertForwardingNumberChange",
+            "Restore the number as it was before a change (a deleted one under its id)",
+            [*_NUMBER_PARAMS, _VERSION],
+            responses=_responses(_json(_ref("schemas", "ForwardingNumberInfo"))),
+        ),
+        ("get", HOURS_HISTORY): _operation(
+            "listBusinessHoursHistory",
+            "The changes of an extension's business hours, newest first",
+            [*_EXTENSION_PARAMS, *_PAGING],
+            responses=_responses(_json(_ref("schemas", "BusinessHoursHistory"))),
+        ),
+        ("post", HOURS_REVERT): _operation(
+            "revertBusinessHoursChange",
+            "Restore the business hours as they were before a change",
+            [*_EXTENSION_PARAMS, _VERSION],
+            responses=_responses(_json(_ref("schemas", "GetUserBusinessHoursResponse"))),
         ),
         ("post", SIMULATE): _operation(
             "simulateCallFlow",
@@ -231,9 +269,7 @@ def _extension_paths() -> dict[tuple[str, str], dict[str, Any]]:
                 "required": False,
                 "content": {"application/json": {"schema": _ref("schemas", "CallFlowRequest")}},
             },
-            responses=_responses(
-                _json(_ref("schemas", "CallFlowSimulation")), "400", "401", "403", "404"
-            ),
+            responses=_responses(_json(_ref("schemas", "CallFlowSimulation"))),
         ),
     }
 
@@ -252,16 +288,23 @@ def _full_document() -> dict[str, Any]:
     }
     components = document["components"]
     components["schemas"].update(copy.deepcopy(_SCHEMAS))
-    components["responses"].update(copy.deepcopy(_RESPONSES))
     for (method, path), operation in _extension_paths().items():
         operation["x-throttling-group"] = EXTENSION_GROUPS[(method, path)]
         document["paths"].setdefault(path, {})[method] = operation
+    publish_errors(document, strict=False)
+    return document
+
+
+@cache
+def _strict_document() -> dict[str, Any]:
+    document = copy.deepcopy(ringcentral_subset())
+    publish_errors(document, strict=True)
     return document
 
 
 def service_document(*, strict: bool = False) -> dict[str, Any]:
     """What ``GET /restapi/openapi.json`` serves (only RingCentral's operations when strict)."""
-    return ringcentral_subset() if strict else _full_document()
+    return _strict_document() if strict else _full_document()
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from functools import wraps
 from typing import Annotated, Any, NoReturn, get_type_hints
 
 import typer
 
-from ringforward.client import ConnectionSettings
+from ringforward.client import ClientError, ConnectionSettings, RingCentralClient
+from ringforward.client.errors import RingCentralError
 
 
 def _option(*names: str, help: str, **extra: Any) -> Any:
@@ -61,10 +63,10 @@ CONNECTION_OPTIONS: dict[str, tuple[Any, Any]] = {
 }
 
 
-def connection_settings(values: Mapping[str, Any]) -> ConnectionSettings:
+def given_settings(values: Mapping[str, Any]) -> ConnectionSettings:
     """Settings from the flags in ``values`` (keys of :data:`CONNECTION_OPTIONS`) over the
-    environment; exits with code 2 when something needed for a login is missing."""
-    settings = ConnectionSettings.from_env(
+    environment, as given: nothing is checked yet."""
+    return ConnectionSettings.from_env(
         server_url=values["server"],
         client_id=values["client_id"],
         client_secret=values["client_secret"],
@@ -73,6 +75,16 @@ def connection_settings(values: Mapping[str, Any]) -> ConnectionSettings:
         extension=values["extension_number"],
         password=values["password"],
     )
+
+
+def connection_settings(values: Mapping[str, Any]) -> ConnectionSettings:
+    """:func:`given_settings`, exiting with code 2 when something needed for a login is
+    missing."""
+    return require_login(given_settings(values))
+
+
+def require_login(settings: ConnectionSettings) -> ConnectionSettings:
+    """``settings`` if a login can be tried with them; otherwise exit with code 2."""
     missing = settings.problems()
     if missing:
         fail("missing connection settings: " + "; ".join(missing), code=2)
@@ -83,6 +95,24 @@ def fail(message: str, *, code: int) -> NoReturn:
     """Print ``error: message`` on stderr and exit with ``code``."""
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def call_once(settings: ConnectionSettings, method: str, path: str, **options: Any) -> Any:
+    """One request as a fresh login (revoked afterwards); a refusal exits with code 1."""
+    try:
+        with RingCentralClient.connect(settings) as client:
+            try:
+                response = client.request(method, path, **options)
+            finally:
+                # Best effort: a token left behind expires on its own within the hour.
+                with suppress(ClientError):
+                    client.revoke()
+    except RingCentralError as error:
+        where = f" ({error.parameter_name})" if error.parameter_name else ""
+        fail(f"{error}{where}", code=1)
+    except ClientError as error:
+        fail(str(error), code=1)
+    return response
 
 
 # Parameter name → (annotated type, default), as Typer reads them from a signature.
@@ -120,11 +150,15 @@ def with_options(
     return wrapper
 
 
-def with_connection(command: Callable[..., None]) -> Callable[..., None]:
+def with_connection(command: Callable[..., None], *, checked: bool = True) -> Callable[..., None]:
     """``command(settings=…, **own)`` as a Typer command taking its own parameters plus the
-    connection flags, which become the ``settings`` it is called with."""
+    connection flags, which become the ``settings`` it is called with.
+
+    ``checked=False`` passes the settings as given, for a command that decides itself
+    whether it needs a server at all."""
 
     def run(own: dict[str, Any], flags: dict[str, Any]) -> None:
-        command(settings=connection_settings(flags), **own)
+        given = given_settings(flags)
+        command(settings=require_login(given) if checked else given, **own)
 
     return with_options(command, CONNECTION_OPTIONS, run, skip=frozenset({"settings"}))

@@ -1,41 +1,33 @@
-"""``ringforward history`` and ``ringforward revert``: a rule's audit trail, over HTTP."""
+"""``ringforward history`` and ``ringforward revert``: the audit trail of an answering rule,
+a forwarding number or business hours, over HTTP."""
 
 from __future__ import annotations
 
 import json
-from contextlib import suppress
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import typer
 
-from ringforward.cli.connection import fail, with_connection
-from ringforward.client import ClientError, ConnectionSettings, RingCentralClient
-from ringforward.client.errors import RingCentralError
+from ringforward.cli.connection import call_once, fail, with_connection
+from ringforward.client import ConnectionSettings
 
-RULE_PATH = "/restapi/v1.0/account/{account}/extension/{extension}/answering-rule/{rule}"
+EXTENSION_PATH = "/restapi/v1.0/account/{account}/extension/{extension}"
+DEFAULT_RULE = "business-hours-rule"
 
 Account = Annotated[str, typer.Option("--account", help="Account id ('~': your own).")]
 Extension = Annotated[str, typer.Option("--extension", help="Extension id ('~': your own).")]
-Rule = Annotated[str, typer.Option("--rule", help="Answering rule id.")]
+Rule = Annotated[
+    str | None, typer.Option("--rule", help=f"Answering rule id (default {DEFAULT_RULE}).")
+]
+Number = Annotated[
+    str | None,
+    typer.Option("--forwarding-number", help="A forwarding number's id, instead of a rule."),
+]
+Hours = Annotated[
+    bool, typer.Option("--business-hours", help="The business hours, instead of a rule.")
+]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the API's JSON document.")]
-
-
-def _call(settings: ConnectionSettings, method: str, path: str, **options: Any) -> Any:
-    """One request as a fresh login (revoked afterwards); a refusal exits with code 1."""
-    try:
-        with RingCentralClient.connect(settings) as client:
-            try:
-                response = client.request(method, path, **options)
-            finally:
-                # Best effort: a token left behind expires on its own within the hour.
-                with suppress(ClientError):
-                    client.revoke()
-    except RingCentralError as error:
-        where = f" ({error.parameter_name})" if error.parameter_name else ""
-        fail(f"{error}{where}", code=1)
-    except ClientError as error:
-        fail(str(error), code=1)
-    return response
 
 
 def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
@@ -63,19 +55,39 @@ def render_history(document: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def resource_path(
+    account: str, extension: str, rule: str | None, number: str | None, hours: bool
+) -> tuple[str, str]:
+    """The API path of the one resource named, and how to call it in a sentence."""
+    if sum((rule is not None, number is not None, hours)) > 1:
+        fail("name one of --rule, --forwarding-number and --business-hours", code=2)
+    base = EXTENSION_PATH.format(
+        account=quote(account, safe="~"), extension=quote(extension, safe="~")
+    )
+    if number is not None:
+        return f"{base}/forwarding-number/{quote(number, safe='')}", f"forwarding number {number}"
+    if hours:
+        return f"{base}/business-hours", "the business hours"
+    rule = rule or DEFAULT_RULE
+    return f"{base}/answering-rule/{quote(rule, safe='')}", rule
+
+
 @with_connection
 def history(
     settings: ConnectionSettings,
     account: Account = "~",
     extension: Extension = "~",
-    rule: Rule = "business-hours-rule",
+    rule: Rule = None,
+    forwarding_number: Number = None,
+    business_hours: Hours = False,
     page: Annotated[int, typer.Option("--page", min=1, help="Page of the history.")] = 1,
     per_page: Annotated[int, typer.Option("--per-page", min=1, help="Changes a page.")] = 100,
     as_json: AsJson = False,
 ) -> None:
-    """Show who changed an answering rule, when, and what: newest first."""
-    path = RULE_PATH.format(account=account, extension=extension, rule=rule)
-    document = _call(
+    """Show who changed an answering rule (or a forwarding number, or the business hours),
+    when, and what: newest first."""
+    path, _ = resource_path(account, extension, rule, forwarding_number, business_hours)
+    document = call_once(
         settings, "GET", f"{path}/history", params={"page": page, "perPage": per_page}
     ).json()
     typer.echo(json.dumps(document, indent=2) if as_json else render_history(document))
@@ -87,15 +99,19 @@ def revert(
     version: Annotated[int, typer.Argument(min=1, help="The version whose change to undo.")],
     account: Account = "~",
     extension: Extension = "~",
-    rule: Rule = "business-hours-rule",
+    rule: Rule = None,
+    forwarding_number: Number = None,
+    business_hours: Hours = False,
     as_json: AsJson = False,
 ) -> None:
-    """Restore an answering rule as it was before a change (recorded as a new change)."""
-    path = RULE_PATH.format(account=account, extension=extension, rule=rule)
-    response = _call(settings, "POST", f"{path}/history/{version}/revert")
+    """Restore an answering rule (or a forwarding number, or the business hours) as it was
+    before a change; the revert is recorded as a new change."""
+    path, name = resource_path(account, extension, rule, forwarding_number, business_hours)
+    response = call_once(settings, "POST", f"{path}/history/{version}/revert")
     document = response.json()
     if as_json:
         typer.echo(json.dumps(document, indent=2))
     else:
         etag = response.headers.get("etag", "")
-        typer.echo(f"reverted change {version} of {document['id']}; now at {etag}".strip())
+        now = f"; now at {etag}" if etag else ""
+        typer.echo(f"reverted change {version} of {name}{now}")

@@ -15,7 +15,7 @@ import typer
 from ringforward.cli.admin import admin_app
 from ringforward.cli.groups import groups_app
 from ringforward.cli.history import history, revert
-from ringforward.cli.simulate import simulate
+from ringforward.cli.simulate import simulate_command
 from ringforward.cli.sip import sip
 from ringforward.cli.transfer import export_command, import_command
 from ringforward.config import DEFAULT_PORT, Settings
@@ -143,7 +143,7 @@ def jwt(
     typer.echo(token)
 
 
-app.command()(simulate)
+app.command(name="simulate")(simulate_command)
 app.command()(sip)
 app.command()(history)
 app.command()(revert)

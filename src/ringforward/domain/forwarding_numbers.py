@@ -135,3 +135,23 @@ def _flip_number(raw: Any, existing: Sequence[ForwardingNumber], *, own_id: str 
     if digit in taken:
         raise ConflictError(f"flipNumber {digit} is already used", parameter_name="flipNumber")
     return digit
+
+
+def restored_forwarding_number(
+    earlier: ForwardingNumber, *, context: NumberContext
+) -> ForwardingNumber:
+    """``earlier`` back under its own id, valid among the extension's numbers of today.
+
+    Its phone number must still be free (409 when another number has it since, 400 when
+    it became a direct number); its flip digit is kept when free, else the first free one.
+    """
+    phone_number = earlier.phone_number
+    if phone_number is not None:
+        phone_number = _checked_number(phone_number, context, own_id=earlier.id)
+    taken = {number.flip_number for number in context.existing if number.id != earlier.id}
+    flip = earlier.flip_number
+    if flip in taken:
+        flip = _flip_number(None, context.existing, own_id=earlier.id)
+    return replace(
+        earlier, extension_id=context.extension_id, phone_number=phone_number, flip_number=flip
+    )

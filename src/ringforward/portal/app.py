@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from ringforward.portal import (
     business_hours,
+    change_history,
     custom_rules,
     entry,
     number_changes,
@@ -38,7 +39,15 @@ async def _refuse_foreign_form(request: Request, error: Exception) -> Response:
 
 def install_portal(app: FastAPI) -> None:
     """Serve the portal under ``/portal/``; its pages never appear in the API's schema."""
-    for module in (entry, rule_changes, number_changes, custom_rules, business_hours, who_rings):
+    for module in (
+        entry,
+        rule_changes,
+        number_changes,
+        custom_rules,
+        business_hours,
+        who_rings,
+        change_history,
+    ):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(SignInRequired, _sign_in_first)
     app.add_exception_handler(ForeignForm, _refuse_foreign_form)

@@ -16,6 +16,8 @@ from ringforward.service.scope import editing, reading
 from ringforward.store.codec import weekly_to_json
 from ringforward.store.database import Database
 
+HOURS_RESOURCE = "business-hours"
+
 
 @dataclass(frozen=True)
 class HoursView:
@@ -43,7 +45,8 @@ def parse_business_hours(body: Mapping[str, Any]) -> BusinessHours:
     return BusinessHours(parse_weekly_ranges(weekly, "schedule.weeklyRanges"))
 
 
-def _document(hours: BusinessHours) -> str:
+def hours_document(hours: BusinessHours) -> str:
+    """How business hours are kept in the audit trail."""
     return json.dumps(weekly_to_json(hours.weekly_ranges))
 
 
@@ -60,10 +63,10 @@ async def update_business_hours(
         before = await scope.repos.extensions.get_business_hours(extension_id)
         await scope.repos.extensions.save_business_hours(extension_id, hours)
         await scope.record_change(
-            "business-hours",
+            HOURS_RESOURCE,
             extension_id,
-            version=0,
-            before=_document(before),
-            after=_document(hours),
+            version=await scope.next_version(HOURS_RESOURCE, extension_id),
+            before=hours_document(before),
+            after=hours_document(hours),
         )
         return HoursView(scope.target, hours)

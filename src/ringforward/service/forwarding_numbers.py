@@ -41,7 +41,8 @@ def number_document(number: ForwardingNumber | None) -> str | None:
     return json.dumps(asdict(number), ensure_ascii=False) if number else None
 
 
-async def _context(scope: Scope) -> NumberContext:
+async def number_context(scope: Scope) -> NumberContext:
+    """What validating a forwarding number of the scope's extension needs to know."""
     return NumberContext(
         extension_id=scope.extension.id,
         existing=await scope.forwarding_numbers(),
@@ -62,12 +63,10 @@ def _find(numbers: Sequence[ForwardingNumber], number_id: str) -> ForwardingNumb
 async def _audit(
     scope: Scope, number_id: str, before: ForwardingNumber | None, after: ForwardingNumber | None
 ) -> None:
-    # Numbers carry no version of their own: their records say 0.
-    version = 1 if before is None else 0
     await scope.record_change(
         NUMBER_RESOURCE,
         number_id,
-        version=version,
+        version=await scope.next_version(NUMBER_RESOURCE, number_id),
         before=number_document(before),
         after=number_document(after),
     )
@@ -97,7 +96,7 @@ async def create_forwarding_number(
     """Register a number; it joins every rule as inactive until put into a forwarding list."""
     check_schema(body, "CreateForwardingNumberRequest")
     async with editing(db, principal, account_ref, extension_ref) as scope:
-        draft = new_forwarding_number(body, number_id="", context=await _context(scope))
+        draft = new_forwarding_number(body, number_id="", context=await number_context(scope))
         number = replace(draft, id=str(await scope.repos.sequences.next_id("forwarding_number")))
         await scope.repos.numbers.insert_forwarding_number(number)
         await _audit(scope, number.id, None, number)
@@ -114,7 +113,7 @@ async def update_forwarding_number_use_case(
 ) -> NumberView:
     check_schema(body, "UpdateForwardingNumberRequest")
     async with editing(db, principal, account_ref, extension_ref) as scope:
-        context = await _context(scope)
+        context = await number_context(scope)
         current = _find(context.existing, number_id)
         updated = update_forwarding_number(current, body, context=context)
         await scope.repos.numbers.update_forwarding_number(updated)

@@ -56,6 +56,12 @@ class Scope:
             region=self.account.country,
         )
 
+    async def next_version(self, resource_type: str, resource_id: str) -> int:
+        """The version the next change of a resource without a version of its own makes
+        (forwarding numbers, business hours): its position in the resource's trail."""
+        trail = await self.repos.audit.resource_trail(self.extension.id, resource_type, resource_id)
+        return len(trail) + 1
+
     async def record_change(
         self,
         resource_type: str,

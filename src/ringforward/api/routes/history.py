@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from ringforward.api.deps import (
@@ -19,15 +19,19 @@ from ringforward.api.deps import (
 )
 from ringforward.api.paging import paged
 from ringforward.api.render import extension_uri, rule_json
+from ringforward.domain.model import Extension
 from ringforward.service import history as use_cases
 from ringforward.service.history import RuleChange, RuleHistory
 from ringforward.service.rules_store import etag_of
 
-# Under --strict-ringcentral the trail is still kept; it is only not served, exactly as
-# RingCentral has no such resource.
-router = extension_router(
-    "answering-rule/{ruleId}", Depends(require_extensions), Depends(principal)
-)
+
+def history_router(resource: str) -> APIRouter:
+    """The router of a resource's trail. Under --strict-ringcentral the trail is still
+    kept; it is only not served, exactly as RingCentral has no such resource."""
+    return extension_router(resource, Depends(require_extensions), Depends(principal))
+
+
+router = history_router("answering-rule/{ruleId}")
 
 
 def iso_time(at: float) -> str:
@@ -36,15 +40,20 @@ def iso_time(at: float) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def actor_json(
+    base: str, account_id: str, actor_id: str, actor: Extension | None
+) -> dict[str, Any]:
+    """Who made a change: the extension's id and address, and its number and name if known."""
+    body: dict[str, Any] = {"id": actor_id, "uri": extension_uri(base, account_id, actor_id)}
+    if actor is not None:
+        body["extensionNumber"] = actor.extension_number
+        body["name"] = actor.name
+    return body
+
+
 def _change_json(base: str, history: RuleHistory, change: RuleChange) -> dict[str, Any]:
     extension = history.target.extension
-    actor: dict[str, Any] = {
-        "id": change.actor_id,
-        "uri": extension_uri(base, extension.account_id, change.actor_id),
-    }
-    if change.actor is not None:
-        actor["extensionNumber"] = change.actor.extension_number
-        actor["name"] = change.actor.name
+    actor = actor_json(base, extension.account_id, change.actor_id, change.actor)
 
     def rendered(rule: Any) -> dict[str, Any] | None:
         return None if rule is None else rule_json(base, extension, rule, history.numbers)

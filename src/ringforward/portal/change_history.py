@@ -1,0 +1,75 @@
+"""The history page: an extension's changes with before/after, and reverting one."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from ringforward.domain.errors import DomainError, invalid
+from ringforward.portal.call_handling import extension_url
+from ringforward.portal.forms import first
+from ringforward.portal.history_view import history_item
+from ringforward.portal.responses import Problem, error_page, is_htmx, page, problem_of, redirect
+from ringforward.portal.session import Change, Db, Session, database
+from ringforward.service.access import CURRENT
+from ringforward.service.extension_trail import RESOURCE_TYPES, extension_trail, revert_entry
+from ringforward.service.history import parse_version
+from ringforward.service.portal_login import PortalSession
+
+router = APIRouter(prefix="/portal/extensions/{extension_id}/history")
+
+
+async def _history_page(
+    request: Request,
+    session: PortalSession,
+    extension_id: str,
+    *,
+    problem: Problem | None = None,
+    notice: str | None = None,
+) -> Response:
+    try:
+        trail = await extension_trail(database(request), session.principal, CURRENT, extension_id)
+    except DomainError as error:
+        return error_page(request, session, error)
+    context = {
+        "extension": trail.target.extension,
+        "base": extension_url(trail.target.extension.id),
+        "items": [history_item(entry, trail.phone_numbers) for entry in trail.entries],
+        "problem": problem,
+        "notice": notice,
+    }
+    status = problem.status if problem else 200
+    return page(request, "history.html", context, session=session, status=status)
+
+
+@router.get("")
+async def history_page(request: Request, extension_id: str, session: Session) -> Response:
+    return await _history_page(request, session, extension_id)
+
+
+@router.post("/revert")
+async def revert(request: Request, extension_id: str, change: Change, db: Db) -> Response:
+    session, values = change.session, change.values
+    resource, resource_id = first(values, "resource"), first(values, "id")
+    key = f"{resource}-{resource_id}-{first(values, 'version')}"
+    try:
+        if resource not in RESOURCE_TYPES:
+            raise invalid("resource", f"must be one of {', '.join(RESOURCE_TYPES)}")
+        version = parse_version(first(values, "version"))
+        await revert_entry(
+            db,
+            session.principal,
+            CURRENT,
+            extension_id,
+            resource_type=resource,
+            resource_id=resource_id,
+            version=version,
+        )
+    except DomainError as error:
+        return await _history_page(
+            request, session, extension_id, problem=problem_of(error, f"revert-{key}")
+        )
+    notice = f"Reverted change {version} of {first(values, 'what') or resource}."
+    if is_htmx(request):
+        return await _history_page(request, session, extension_id, notice=notice)
+    return redirect(request, f"{extension_url(extension_id)}/history")
