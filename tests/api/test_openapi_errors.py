@@ -125,6 +125,7 @@ class Call:
             "extensionId": "22222222",
             "ruleId": "55555555",
             "forwardingNumberId": "33333333",
+            "deviceId": "80000001",  # the demo softphone of 22222222
             "version": "1",
         }
     )

@@ -76,6 +76,8 @@ ERROR_STATUSES: dict[tuple[str, str], tuple[str, ...]] = {
     ("get", f"{_HOURS}/history"): _PAGED,
     ("post", f"{_HOURS}/history/{{version}}/revert"): _PAGED,
     ("post", f"{_EXT}/call-flow/simulate"): _WRITE,
+    ("get", f"{_EXT}/device"): _PAGED,
+    ("get", f"{_ACCOUNT}/device/{{deviceId}}/sip-info"): _READ,
 }
 
 
