@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from ringforward.api.deps import base_url, database, extensions_enabled, principal
 from ringforward.api.errors import HttpError
 from ringforward.api.paging import page_request, paged
-from ringforward.api.render import extension_uri, rule_json
+from ringforward.api.render import extension_uri, rule_json, rule_uri
 from ringforward.service import history as use_cases
 from ringforward.service.history import RuleChange, RuleHistory
 from ringforward.service.rules_store import etag_of
@@ -64,8 +64,10 @@ async def list_history(
     who = await principal(request)
     page = page_request(request)
     history = await use_cases.rule_history(database(request), who, accountId, extensionId, ruleId)
-    chunk, fields = paged(request, history.changes, page)
     base = base_url(request)
+    # The links name the rule by its ids, so they mean the same list whoever follows them.
+    collection = f"{rule_uri(base, history.target.extension, history.rule_id)}/history"
+    chunk, fields = paged(request, history.changes, page, collection_uri=collection)
     return {"records": [_change_json(base, history, change) for change in chunk], **fields}
 
 
