@@ -26,7 +26,7 @@ from ringforward.domain.model import (
     Voicemail,
 )
 from ringforward.domain.phone import normalize_phone_number
-from ringforward.domain.schedule import parse_hhmm
+from ringforward.domain.schedule import checked_instant, parse_hhmm
 
 Body = Mapping[str, Any]
 
@@ -242,9 +242,10 @@ def _instant(value: Any, path: str) -> datetime:
     if value is None:
         raise missing(path)
     try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        instant = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError as error:
         raise invalid(path, "expected an ISO-8601 date and time") from error
+    return checked_instant(instant, path)
 
 
 def _merge_forwarding(

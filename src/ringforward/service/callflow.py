@@ -14,6 +14,7 @@ from ringforward.domain.callflow import (
 from ringforward.domain.errors import invalid
 from ringforward.domain.model import Account, Extension
 from ringforward.domain.phone import normalize_phone_number
+from ringforward.domain.schedule import checked_instant
 from ringforward.service.access import Principal, resolve_target
 from ringforward.store.database import Database
 from ringforward.store.repository import Repository
@@ -62,6 +63,7 @@ def parse_call(at: str | None, caller: str | None, called: str | None, *, region
             moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
         except ValueError as error:
             raise invalid("at", "expected an ISO-8601 date and time") from error
+        checked_instant(moment, "at")
     else:
         moment = datetime.now(UTC)
     return Call(
