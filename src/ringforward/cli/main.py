@@ -117,6 +117,10 @@ def demo(
 @app.command()
 def jwt(
     extension: Annotated[str, typer.Option("--extension", help="Extension id the JWT logs in as.")],
+    client_id: Annotated[
+        str | None,
+        typer.Option("--client-id", help="OAuth app that may use the JWT (default: the only app)."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Print a JWT credential for the JWT bearer grant (alone on the last line)."""
@@ -129,7 +133,7 @@ def jwt(
         await migrate(settings.database_url)
         database = Database(settings.database_url)
         try:
-            return await issue_jwt_credential(database, extension)
+            return await issue_jwt_credential(database, extension, client_id)
         finally:
             await database.dispose()
 

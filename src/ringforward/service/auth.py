@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import jwt
 
-from ringforward.domain.errors import AuthenticationError, OAuthError, not_found
+from ringforward.domain.errors import AuthenticationError, OAuthError, invalid, not_found
 from ringforward.domain.model import Extension
 from ringforward.domain.phone import try_normalize
 from ringforward.service.access import Principal
@@ -134,16 +134,35 @@ async def jwt_signing_secret(repo: Repository) -> str:
     return secret
 
 
-async def issue_jwt_credential(db: Database, extension_id: str) -> str:
-    """A JWT credential for the JWT bearer grant, like one made in RingCentral's console."""
+async def _issuing_app(repo: Repository, client_id: str | None) -> str:
+    """The app a new JWT is for: the one named, else the only one registered."""
+    if client_id is not None:
+        if await repo.get_app_secret_hash(client_id) is None:
+            raise not_found("clientId")
+        return client_id
+    apps = await repo.app_client_ids()
+    if len(apps) != 1:
+        raise invalid("clientId", "name the app the JWT is for (there is not exactly one app)")
+    return apps[0]
+
+
+async def issue_jwt_credential(
+    db: Database, extension_id: str, client_id: str | None = None
+) -> str:
+    """A JWT credential for the JWT bearer grant, like one made in RingCentral's console.
+
+    Its issuer (``iss``) is the client id of the app it is for; only that app may
+    exchange it, as with a credential restricted to one app in RingCentral's console.
+    """
     async with db.writing() as uow:
         repo = Repository(uow)
         if await repo.get_extension(extension_id) is None:
             raise not_found("extensionId")
+        app = await _issuing_app(repo, client_id)
         secret = await jwt_signing_secret(repo)
     now = int(time.time())
     claims = {
-        "iss": "ringforward",
+        "iss": app,
         "aud": JWT_AUDIENCE,
         "sub": extension_id,
         "iat": now,
@@ -172,7 +191,9 @@ async def jwt_grant(
                 secret,
                 algorithms=["HS256"],
                 audience=JWT_AUDIENCE,
-                options={"require": ["sub", "exp"]},
+                # A credential issued for another app (or without an issuer) is not this app's.
+                issuer=app,
+                options={"require": ["sub", "exp", "iss"]},
             )
         except jwt.ExpiredSignatureError as error:
             raise _invalid_grant("JWT token is expired", code="OAU-144") from error

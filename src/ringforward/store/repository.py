@@ -177,6 +177,10 @@ class Repository:
         row = await self._row(select(t.apps).where(t.apps.c.client_id == client_id))
         return row["secret_hash"] if row else None
 
+    async def app_client_ids(self) -> list[str]:
+        rows = await self._rows(select(t.apps.c.client_id).order_by(t.apps.c.client_id))
+        return [row["client_id"] for row in rows]
+
     async def insert_app(self, client_id: str, secret_hash: str, name: str) -> None:
         await self._execute(
             insert(t.apps).values(client_id=client_id, secret_hash=secret_hash, name=name)
