@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlsplit
+
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
@@ -32,13 +34,28 @@ from ringforward.service.access import CURRENT
 
 router = APIRouter(prefix=PORTAL)
 PICKER = f"{PORTAL}/extensions"
+# What may stay as it is in a path or query; everything else (and any non-ASCII) is
+# percent-encoded. "%" stays, so an already encoded address is not encoded twice.
+_PATH_SAFE = "/%-._~!$&'()*+,;=:@"
+_QUERY_SAFE = f"{_PATH_SAFE}?"
 
 
 def safe_next(target: str) -> str:
-    """Where to go after sign-in: only a portal page, so a link cannot send users away."""
-    if target.startswith(f"{PORTAL}/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return PICKER
+    """Where to go after sign-in: only a portal page, so a link cannot send users away.
+
+    The answer is percent-encoded ASCII, so the same value is safe in ``Location`` and in
+    ``HX-Redirect`` (a header cannot carry other characters, and CR or LF would end it).
+    """
+    if "\\" in target or any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
+        return PICKER
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # e.g. an unclosed "[" where a host would be
+        return PICKER
+    if parts.scheme or parts.netloc or not parts.path.startswith(f"{PORTAL}/"):
+        return PICKER
+    path = quote(parts.path, safe=_PATH_SAFE)
+    return f"{path}?{quote(parts.query, safe=_QUERY_SAFE)}" if parts.query else path
 
 
 def _sign_in_page(
