@@ -14,7 +14,8 @@ from ringforward.portal import (
     routes_pages,
     routes_rules,
 )
-from ringforward.portal.render import STATIC
+from ringforward.portal.headers import PortalSecurityHeaders
+from ringforward.portal.render import PORTAL, STATIC
 
 STATIC_DIRECTORY = Path(__file__).with_name("static")
 
@@ -24,3 +25,4 @@ def install_portal(app: FastAPI) -> None:
     for module in (routes_pages, routes_forwarding, routes_numbers, routes_rules, routes_callflow):
         app.include_router(module.router, include_in_schema=False)
     app.mount(STATIC, StaticFiles(directory=STATIC_DIRECTORY), name="portal-static")
+    app.add_middleware(PortalSecurityHeaders, prefix=PORTAL)
