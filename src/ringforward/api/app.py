@@ -24,6 +24,7 @@ from ringforward.api.routes import (
     version,
 )
 from ringforward.api.service_spec import service_document
+from ringforward.api.text_guard import RefuseUnstorableText
 from ringforward.api.unexpected import CatchUnexpectedErrors
 from ringforward.config import Settings
 from ringforward.domain.errors import DomainError
@@ -73,6 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         history,
     ):
         app.include_router(module.router)
+    # Inside the rate limiter, so that refused requests still spend their budget.
+    app.add_middleware(RefuseUnstorableText, max_body_bytes=settings.max_body_bytes)
     install_rate_limits(app, settings)
 
     @app.get("/restapi/openapi.json", include_in_schema=False)
