@@ -100,3 +100,27 @@ def add_app(
 
     _run(db, use_case, client_id=client_id, client_secret=client_secret, name=name)
     typer.echo(client_id)
+
+
+@admin_app.command("disable-extension")
+def disable_extension(
+    extension_id: Annotated[str, typer.Argument(help="Extension id.")],
+    db: DbOption = None,
+) -> None:
+    """Disable an extension: its tokens and portal sessions end and it cannot sign in."""
+    from ringforward.service.administration import set_extension_enabled
+
+    _run(db, set_extension_enabled, extension_id=extension_id, enabled=False)
+    typer.echo(f"{extension_id} disabled")
+
+
+@admin_app.command("enable-extension")
+def enable_extension(
+    extension_id: Annotated[str, typer.Argument(help="Extension id.")],
+    db: DbOption = None,
+) -> None:
+    """Enable an extension again; it signs in afresh (its old sessions stay ended)."""
+    from ringforward.service.administration import set_extension_enabled
+
+    _run(db, set_extension_enabled, extension_id=extension_id, enabled=True)
+    typer.echo(f"{extension_id} enabled")

@@ -112,6 +112,11 @@ def missing(parameter_name: str) -> MissingParameterError:
     )
 
 
+# RingCentral publishes no code for a disabled extension; this one is ours (docs/api.md).
+EXTENSION_DISABLED_CODE = "OAU-149"
+EXTENSION_DISABLED = "Extension is disabled"
+
+
 def not_found(parameter_name: str) -> NotFoundError:
     return NotFoundError(
         f"Resource for parameter [{parameter_name}] is not found", parameter_name=parameter_name

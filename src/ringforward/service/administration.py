@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ringforward.domain.errors import ConflictError, invalid, not_found
 from ringforward.domain.model import Account, Extension
 from ringforward.domain.phone import normalize_phone_number
@@ -90,3 +92,18 @@ async def add_app(db: Database, *, client_id: str, client_secret: str, name: str
         if await repo.get_app_secret_hash(client_id) is not None:
             raise ConflictError(f"app {client_id} exists", parameter_name="clientId")
         await repo.insert_app(client_id, hash_password(client_secret), name or client_id)
+
+
+async def set_extension_enabled(db: Database, *, extension_id: str, enabled: bool) -> Extension:
+    """Enable or disable an extension. Disabling also ends all its sessions (API tokens
+    and portal sessions), so nothing it signed in with before keeps working."""
+    async with db.writing() as uow:
+        repo = Repository(uow)
+        extension = await repo.get_extension(extension_id)
+        if extension is None:
+            raise not_found("extensionId")
+        status = "Enabled" if enabled else "Disabled"
+        await repo.set_extension_status(extension_id, status)
+        if not enabled:
+            await repo.revoke_extension_tokens(extension_id)
+        return replace(extension, status=status)

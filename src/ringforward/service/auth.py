@@ -8,7 +8,14 @@ from dataclasses import dataclass
 
 import jwt
 
-from ringforward.domain.errors import AuthenticationError, OAuthError, invalid, not_found
+from ringforward.domain.errors import (
+    EXTENSION_DISABLED,
+    EXTENSION_DISABLED_CODE,
+    AuthenticationError,
+    OAuthError,
+    invalid,
+    not_found,
+)
 from ringforward.domain.model import Extension
 from ringforward.domain.phone import try_normalize
 from ringforward.service.access import Principal
@@ -72,6 +79,10 @@ async def _issue(
     access_ttl: int | None = None,
     refresh_ttl: int | None = None,
 ) -> TokenGrant:
+    # Every grant ends here, after its credentials were checked: only then is it told
+    # that the extension is disabled, so a guesser learns nothing from it.
+    if extension.is_disabled:
+        raise _invalid_grant(EXTENSION_DISABLED, code=EXTENSION_DISABLED_CODE)
     session = session_id or stdlib_secrets.token_hex(16)
     access_seconds = _ttl(access_ttl, ACCESS_TOKEN_TTL, MIN_ACCESS_TOKEN_TTL, ACCESS_TOKEN_TTL)
     refresh_seconds = _ttl(refresh_ttl, REFRESH_TOKEN_TTL, 1, MAX_REFRESH_TOKEN_TTL)
@@ -266,6 +277,8 @@ async def authenticate(db: Database, access_token: str | None) -> Principal:
         extension = await repo.get_extension(row["extension_id"])
         if extension is None:
             raise AuthenticationError("Invalid token", code="OAU-213")
+        if extension.is_disabled:
+            raise AuthenticationError(EXTENSION_DISABLED, code=EXTENSION_DISABLED_CODE)
         return Principal(
             account_id=extension.account_id,
             extension_id=extension.id,

@@ -5,7 +5,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from ringforward.domain.errors import AuthenticationError
+from ringforward.domain.errors import (
+    EXTENSION_DISABLED,
+    EXTENSION_DISABLED_CODE,
+    AuthenticationError,
+)
 from ringforward.domain.model import Extension
 from ringforward.service.access import Principal
 from ringforward.service.secrets import hash_token, new_token, verify_password
@@ -48,6 +52,10 @@ async def sign_in(db: Database, email: str, password: str) -> PortalSession:
         if not verify_password(password_hash, password) or login is None:
             raise AuthenticationError("Wrong email or password", code="OAU-140")
         extension = login[0]
+        if extension.is_disabled:
+            raise AuthenticationError(
+                f"{EXTENSION_DISABLED}: ask an account admin", code=EXTENSION_DISABLED_CODE
+            )
         token = new_token()
         session_id = hash_token(token)[:32]
         await repo.insert_token(
@@ -76,7 +84,7 @@ async def find_session(db: Database, token: str | None) -> PortalSession | None:
         ):
             return None
         extension = await repo.get_extension(row["extension_id"])
-        if extension is None:
+        if extension is None or extension.is_disabled:
             return None
         return PortalSession(token, _principal(extension, row["session_id"]), extension)
 

@@ -216,6 +216,17 @@ class Repository:
             update(t.tokens).where(t.tokens.c.session_id == session_id).values(revoked=True)
         )
 
+    async def revoke_extension_tokens(self, extension_id: str) -> None:
+        """End every session of the extension: API tokens and portal sessions alike."""
+        await self._execute(
+            update(t.tokens).where(t.tokens.c.extension_id == extension_id).values(revoked=True)
+        )
+
+    async def set_extension_status(self, extension_id: str, status: str) -> None:
+        await self._execute(
+            update(t.extensions).where(t.extensions.c.id == extension_id).values(status=status)
+        )
+
     async def get_setting(self, key: str) -> str | None:
         row = await self._row(select(t.settings.c.value).where(t.settings.c.key == key))
         return row["value"] if row else None
