@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     # Per-group overrides such as "Light=100,Heavy=5".
     rate_limit_overrides: str = ""
     max_body_bytes: int = 1024 * 1024
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed ("10.0.0.1,10.0.0.2",
+    # a CIDR, or "*"); empty trusts none, so a caller cannot pick its own address.
+    forwarded_allow_ips: str = ""
 
     @property
     def database_url(self) -> str:

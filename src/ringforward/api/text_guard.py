@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ringforward.api.buffered_body import read_body, replaying
 from ringforward.api.errors import error_response
 from ringforward.domain.errors import DomainError, OAuthError, invalid
 
@@ -116,13 +117,13 @@ class RefuseUnstorableText:
         media_type = _media_type(scope)
         replay: list[Message] = []
         if parameter is None and (media_type == FORM or media_type.endswith("json")):
-            body, replay, complete = await _read_body(receive, self.max_body_bytes)
+            body, replay, complete = await read_body(receive, self.max_body_bytes)
             if complete:
                 parameter = _unstorable(_body_strings(media_type, body))
         if parameter is not None:
             await _refusal(scope, parameter)(scope, receive, send)
             return
-        await self.app(scope, _replaying(replay, receive), send)
+        await self.app(scope, replaying(replay, receive), send)
 
 
 def _media_type(scope: Scope) -> str:
@@ -130,32 +131,3 @@ def _media_type(scope: Scope) -> str:
         if key.lower() == b"content-type":
             return str(value.decode("latin-1")).split(";")[0].strip().lower()
     return ""
-
-
-async def _read_body(receive: Receive, limit: int) -> tuple[bytes, list[Message], bool]:
-    """The body, the messages it came in (to hand on unchanged) and whether it is whole;
-    a body over ``limit`` is not read further (the route answers 413 for it)."""
-    messages: list[Message] = []
-    size = 0
-    while True:
-        message = await receive()
-        messages.append(message)
-        if message["type"] != "http.request":
-            return b"", messages, False
-        size += len(message.get("body", b""))
-        if size > limit:
-            return b"", messages, False
-        if not message.get("more_body", False):
-            body = b"".join(m.get("body", b"") for m in messages)
-            return body, messages, True
-
-
-def _replaying(messages: list[Message], receive: Receive) -> Receive:
-    pending = list(messages)
-
-    async def replay() -> Message:
-        if pending:
-            return pending.pop(0)
-        return await receive()
-
-    return replay

@@ -47,6 +47,10 @@ def run_server(settings: Settings) -> None:
         port=settings.port,
         log_level=os.environ.get("RINGFORWARD_LOG_LEVEL", "warning"),
         access_log=False,
+        # uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1, so any local
+        # caller could choose the address its rate limits are counted under.
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
     )
 
 
@@ -70,6 +74,13 @@ def serve(
         str | None,
         typer.Option(help="Rate-limit counters: 'memory://' or a redis:// URL shared by workers."),
     ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Reverse proxies whose X-Forwarded-For/-Proto to trust: comma-separated "
+            "addresses or networks, or '*'. Default: none."
+        ),
+    ] = None,
 ) -> None:
     """Serve the REST API (and the portal)."""
     settings = _settings(
@@ -80,6 +91,7 @@ def serve(
         strict_ringcentral=strict_ringcentral or None,
         rate_limits=rate_limits,
         rate_limit_storage=rate_limit_storage,
+        forwarded_allow_ips=forwarded_allow_ips,
     )
     from sqlalchemy.engine import make_url
 
