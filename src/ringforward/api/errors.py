@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from ringforward.domain.errors import DomainError, OAuthError
+from ringforward.domain.errors import DomainError, OAuthError, TooManyAttemptsError
 
 
 class HttpError(DomainError):
@@ -40,6 +40,8 @@ def error_response(error: DomainError, headers: dict[str, str] | None = None) ->
     all_headers = dict(headers or {})
     if status == 401:
         all_headers.setdefault("WWW-Authenticate", "Bearer")
+    if isinstance(error, TooManyAttemptsError):
+        all_headers["Retry-After"] = str(error.retry_after)
     return JSONResponse(error_body(error), status_code=status, headers=all_headers)
 
 

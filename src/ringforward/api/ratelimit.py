@@ -8,7 +8,7 @@ import json
 import logging
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -250,12 +250,33 @@ class RateLimitMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+async def spend_auth_budget(app: Any, identities: Iterable[str]) -> int:
+    """Count a sign-in outside the API (the portal's) in the Auth group of each identity;
+    the seconds to wait when one of them has spent its budget, else 0 (and 0 when limits
+    are off or the counter store is unreachable, as for the API)."""
+    limiter: RateLimiter | None = getattr(app.state, "rate_limiter", None)
+    if limiter is None:
+        return 0
+    wait = 0
+    try:
+        for identity in identities:
+            verdict = await limiter.consume("Auth", identity)
+            if not verdict.allowed:
+                wait = max(wait, verdict.retry_after)
+    except Exception:
+        log.warning("rate-limit storage unavailable; sign-in let through", exc_info=True)
+        return 0
+    return wait
+
+
 def install_rate_limits(app: FastAPI, settings: Settings) -> None:
     """Add the middleware when ``settings.rate_limits`` is ``default`` (it is off otherwise)."""
+    app.state.rate_limiter = None
     mode = settings.rate_limits.strip().lower()
     if mode == "off":
         return
     if mode != "default":
         raise ValueError(f"rate limits must be 'default' or 'off', not {settings.rate_limits!r}")
     limiter = RateLimiter(group_limits(settings), settings.rate_limit_storage)
+    app.state.rate_limiter = limiter
     app.add_middleware(RateLimitMiddleware, limiter=limiter)

@@ -130,6 +130,17 @@ class AuthenticationError(DomainError):
     status = 401
 
 
+class TooManyAttemptsError(DomainError):
+    """Sign-in refused for now, after too many attempts (HTTP 429 with ``Retry-After``)."""
+
+    default_code = "CMN-301"
+    status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Too many sign-in attempts. Try again in {retry_after} seconds.")
+        self.retry_after = retry_after
+
+
 class OAuthError(DomainError):
     """A token-endpoint refusal; carries OAuth's ``error`` and the HTTP status to use."""
 

@@ -7,7 +7,8 @@ from urllib.parse import quote, urlsplit
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from ringforward.domain.errors import DomainError
+from ringforward.api.ratelimit import spend_auth_budget
+from ringforward.domain.errors import DomainError, TooManyAttemptsError
 from ringforward.domain.model import BUSINESS_HOURS_RULE_ID
 from ringforward.portal.forms import first, form_values
 from ringforward.portal.pages import begin_change, call_handling_url, render_call_handling
@@ -59,7 +60,12 @@ def safe_next(target: str) -> str:
 
 
 def _sign_in_page(
-    request: Request, *, next_url: str, email: str = "", problem: Problem | None = None
+    request: Request,
+    *,
+    next_url: str,
+    email: str = "",
+    problem: Problem | None = None,
+    retry_after: int = 0,
 ) -> Response:
     token = login_csrf_token(request)
     response = page(
@@ -69,8 +75,17 @@ def _sign_in_page(
         session=None,
         status=problem.status if problem else 200,
     )
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
     set_login_csrf_cookie(request, response, token)
     return response
+
+
+def _auth_identities(request: Request, email: str) -> list[str]:
+    """The Auth budgets a portal sign-in spends: its client address (as the token
+    endpoint's, with the portal as the app) and the account it names."""
+    address = request.client.host if request.client else "unknown"
+    return [f"app:portal|ip:{address}", f"portal-login:{email.strip().lower()}"]
 
 
 @router.get("/")
@@ -91,10 +106,17 @@ async def sign_in(request: Request) -> Response:
         return _sign_in_page(request, next_url=next_url, email=email, problem=problem)
     password = (values.get("password") or [""])[0]
     try:
+        if wait := await spend_auth_budget(request.app, _auth_identities(request, email)):
+            raise TooManyAttemptsError(wait)
         session = await portal_login.sign_in(database(request), email, password)
     except DomainError as error:
+        retry_after = error.retry_after if isinstance(error, TooManyAttemptsError) else 0
         return _sign_in_page(
-            request, next_url=next_url, email=email, problem=problem_of(error, "sign-in")
+            request,
+            next_url=next_url,
+            email=email,
+            problem=problem_of(error, "sign-in"),
+            retry_after=retry_after,
         )
     response = redirect(request, safe_next(next_url))
     set_session_cookie(request, response, session.token)

@@ -13,12 +13,14 @@ from ringforward.domain.errors import (
     EXTENSION_DISABLED_CODE,
     AuthenticationError,
     OAuthError,
+    TooManyAttemptsError,
     invalid,
     not_found,
 )
 from ringforward.domain.model import Extension
 from ringforward.domain.phone import try_normalize
 from ringforward.service.access import Principal
+from ringforward.service.login_guard import LOGIN_GUARD, login_key
 from ringforward.service.secrets import hash_token, new_token, verify_password
 from ringforward.store.database import Database
 from ringforward.store.repository import Repository
@@ -131,9 +133,14 @@ async def password_grant(
         else:
             main_number = try_normalize(username)
             login = await repo.find_login_by_number(main_number, extension) if main_number else None
+        key = login_key(login[0] if login else None, f"{username}|{extension or ''}")
+        if wait := LOGIN_GUARD.retry_after(key):
+            raise TooManyAttemptsError(wait)
         password_hash = login[1] if login else None
         if not verify_password(password_hash, password) or login is None:
+            LOGIN_GUARD.failed(key)
             raise _invalid_grant("Invalid resource owner credentials")
+        LOGIN_GUARD.succeeded(key)
         return await _issue(repo, login[0], app, access_ttl=access_ttl, refresh_ttl=refresh_ttl)
 
 

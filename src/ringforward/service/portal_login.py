@@ -9,9 +9,11 @@ from ringforward.domain.errors import (
     EXTENSION_DISABLED,
     EXTENSION_DISABLED_CODE,
     AuthenticationError,
+    TooManyAttemptsError,
 )
 from ringforward.domain.model import Extension
 from ringforward.service.access import Principal
+from ringforward.service.login_guard import LOGIN_GUARD, LoginGuard, login_key
 from ringforward.service.secrets import hash_token, new_token, verify_password
 from ringforward.store.database import Database
 from ringforward.store.repository import Repository
@@ -42,15 +44,22 @@ def _principal(extension: Extension, session_id: str) -> Principal:
     )
 
 
-async def sign_in(db: Database, email: str, password: str) -> PortalSession:
+async def sign_in(
+    db: Database, email: str, password: str, guard: LoginGuard = LOGIN_GUARD
+) -> PortalSession:
     """A new session for the extension with this email, or a 401 that does not say which
-    of the two was wrong."""
+    of the two was wrong (a 429 while the account is locked after wrong passwords)."""
     async with db.writing() as uow:
         repo = Repository(uow)
         login = await repo.find_login(email.strip()) if email.strip() else None
+        key = login_key(login[0] if login else None, email)
+        if wait := guard.retry_after(key):
+            raise TooManyAttemptsError(wait)
         password_hash = login[1] if login else None
         if not verify_password(password_hash, password) or login is None:
+            guard.failed(key)
             raise AuthenticationError("Wrong email or password", code="OAU-140")
+        guard.succeeded(key)
         extension = login[0]
         if extension.is_disabled:
             raise AuthenticationError(
