@@ -53,3 +53,4 @@ def test_nul_and_lone_surrogates_are_refused_with_a_400_on_every_backend(
         assert signed.status_code == 400
         assert "rf_portal_session" not in signed.headers.get("set-cookie", "")
         assert "cannot be stored" in signed.text
+        assert "frame-ancestors 'none'" in signed.headers["Content-Security-Policy"]

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ringforward.api.buffered_body import read_body, replaying
 from ringforward.api.errors import error_response
 from ringforward.domain.errors import DomainError, OAuthError, invalid
+from ringforward.portal.headers import PORTAL_HEADERS
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 WHY = "contains a character that cannot be stored (NUL or an unpaired surrogate)"
@@ -88,6 +89,8 @@ def _refusal(scope: Scope, parameter: str) -> Response:
             "<!doctype html><title>Bad request</title>"
             f"<p>The form or address {WHY}. Go back and correct it.</p>",
             status_code=400,
+            # Answered before the portal's own middleware runs: give it the same headers.
+            headers=PORTAL_HEADERS,
         )
     error: DomainError = invalid(parameter, WHY)
     if path.startswith(OAUTH_PREFIX):
