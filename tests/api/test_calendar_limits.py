@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
-from tests.api.helpers import ADMIN_EXT, rules_path
-from tests.portal.test_portal_http import sign_in
-from tests.support.servers import LiveServer
+from tests.support.rest import ADMIN_EXT, rules_path
 from tests.support.spec import assert_ringcentral_error
 
 EDGES = ["9999-12-31T23:59", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"]
@@ -17,10 +13,8 @@ SIMULATE = "/account/~/extension/~/call-flow/simulate"
 
 
 @pytest.fixture(scope="module")
-def visitor(shared_server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=shared_server.base_url, timeout=30) as client:
-        assert sign_in(client).status_code == 303
-        yield client
+def visitor(portal_visitor: httpx.Client) -> httpx.Client:
+    return portal_visitor
 
 
 @pytest.mark.parametrize("at", EDGES)

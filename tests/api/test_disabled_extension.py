@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from tests.api.helpers import USER, USER_EXT
-from tests.portal.test_portal_http import csrf_of
+from tests.support.cli import run_cli
+from tests.support.rest import USER, USER_EXT, csrf_of
 from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, LiveServer
 from tests.support.spec import assert_ringcentral_error
 
@@ -22,12 +20,7 @@ DISABLED = "OAU-149"
 
 
 def cli(server: LiveServer, *arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ringforward.cli.main", *arguments, "--db", server.db_url],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-    )
+    return run_cli(*arguments, "--db", server.db_url)
 
 
 def grant(server: LiveServer, **form: str) -> httpx.Response:

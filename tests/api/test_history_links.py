@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.api.helpers import ACCOUNT_ID, ADMIN_EXT
+from tests.support.rest import ACCOUNT_ID, ADMIN_EXT
 
 
 def test_history_uri_and_navigation_use_canonical_ids_when_asked_with_tilde(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 
 import httpx
 import jwt
 import pytest
 
-from tests.api.helpers import ADMIN_EXT
+from tests.support.cli import run_cli
+from tests.support.rest import ADMIN_EXT
 from tests.support.servers import CLIENT_ID, CLIENT_SECRET, LiveServer
 
 SECOND_APP = "second-app"
@@ -20,12 +20,8 @@ JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
 
 def cli(server: LiveServer, *arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ringforward.cli.main", *arguments, "--db", server.db_url],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "RINGFORWARD_NEW_CLIENT_SECRET": SECOND_SECRET},
-    )
+    environment = {**os.environ, "RINGFORWARD_NEW_CLIENT_SECRET": SECOND_SECRET}
+    return run_cli(*arguments, "--db", server.db_url, env=environment)
 
 
 def credential(server: LiveServer, *client: str) -> str:

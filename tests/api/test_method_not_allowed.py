@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.api.helpers import rules_path
+from tests.support.rest import rules_path
 from tests.support.spec import assert_ringcentral_error
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.api.helpers import ACCOUNT_ID, ADMIN_EXT, OTHER_EXT, USER_EXT, rules_path
+from tests.support.rest import ACCOUNT_ID, ADMIN_EXT, OTHER_EXT, USER_EXT, rules_path
 from tests.support.spec import assert_ringcentral_error
 
 RULE = f"{rules_path()}/after-hours-rule"

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.api.helpers import fresh_number, numbers_path, rules_path
-from tests.portal.test_portal_http import csrf_of
+from tests.support.rest import csrf_of, fresh_number, numbers_path, rules_path
 from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, LiveServer
 from tests.support.spec import assert_ringcentral_error
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-from tests.portal.api import ADMIN_ID
 from tests.portal.conftest import sign_in
+from tests.support.rest import ADMIN_EXT
 from tests.support.servers import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -24,7 +24,7 @@ def test_the_call_handling_page_and_its_timeline_run_without_a_csp_violation(
     page.on("console", listen)
     sign_in(page, server)
     page.goto(
-        f"{server.base_url}/portal/extensions/{ADMIN_ID}/call-handling"
+        f"{server.base_url}/portal/extensions/{ADMIN_EXT}/call-handling"
         "?rule=business-hours-rule&at=2026-11-30T10:00"
     )
     # An htmx request and swap: the panel is redrawn for another time.

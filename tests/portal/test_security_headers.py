@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from tests.portal.test_portal_http import sign_in
 from tests.support.servers import LiveServer
 
 CALL_HANDLING = "/portal/extensions/22222222/call-handling"
 
 
 @pytest.fixture(scope="module")
-def visitor(shared_server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=shared_server.base_url, timeout=30) as client:
-        assert sign_in(client).status_code == 303
-        yield client
+def visitor(portal_visitor: httpx.Client) -> httpx.Client:
+    return portal_visitor
 
 
 def directives(response: httpx.Response) -> dict[str, str]:

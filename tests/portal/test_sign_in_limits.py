@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.portal.test_portal_http import csrf_of
+from tests.support.rest import csrf_of
 from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, LiveServer
 
 ADMIN = "admin@example.com"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.portal.test_portal_http import csrf_of
+from tests.support.rest import csrf_of
 from tests.support.servers import PASSWORD, LiveServer
 
 ADMIN = "admin@example.com"

@@ -48,7 +48,7 @@ def add_account(
     db: DbOption = None,
 ) -> None:
     """Create an account; prints its id."""
-    from ringforward.service.administration import add_account as use_case
+    from ringforward.service.provisioning import add_account as use_case
 
     account = _run(
         db, use_case, name=name, main_number=main_number, time_zone=time_zone, country=country
@@ -70,7 +70,7 @@ def add_extension(
     db: DbOption = None,
 ) -> None:
     """Create a user extension (with its standard rules); prints its id."""
-    from ringforward.service.administration import add_extension as use_case
+    from ringforward.service.provisioning import add_extension as use_case
 
     extension = _run(
         db,
@@ -96,31 +96,29 @@ def add_app(
     db: DbOption = None,
 ) -> None:
     """Register an OAuth app (client id and secret) for the token endpoint."""
-    from ringforward.service.administration import add_app as use_case
+    from ringforward.service.provisioning import add_app as use_case
 
     _run(db, use_case, client_id=client_id, client_secret=client_secret, name=name)
     typer.echo(client_id)
 
 
-@admin_app.command("disable-extension")
-def disable_extension(
-    extension_id: Annotated[str, typer.Argument(help="Extension id.")],
-    db: DbOption = None,
-) -> None:
-    """Disable an extension: its tokens and portal sessions end and it cannot sign in."""
-    from ringforward.service.administration import set_extension_enabled
+ExtensionArgument = Annotated[str, typer.Argument(help="Extension id.")]
 
-    _run(db, set_extension_enabled, extension_id=extension_id, enabled=False)
-    typer.echo(f"{extension_id} disabled")
+
+def _set_enabled(extension_id: str, db: str | None, *, enabled: bool) -> None:
+    from ringforward.service.provisioning import set_extension_enabled
+
+    _run(db, set_extension_enabled, extension_id=extension_id, enabled=enabled)
+    typer.echo(f"{extension_id} {'enabled' if enabled else 'disabled'}")
+
+
+@admin_app.command("disable-extension")
+def disable_extension(extension_id: ExtensionArgument, db: DbOption = None) -> None:
+    """Disable an extension: its tokens and portal sessions end and it cannot sign in."""
+    _set_enabled(extension_id, db, enabled=False)
 
 
 @admin_app.command("enable-extension")
-def enable_extension(
-    extension_id: Annotated[str, typer.Argument(help="Extension id.")],
-    db: DbOption = None,
-) -> None:
+def enable_extension(extension_id: ExtensionArgument, db: DbOption = None) -> None:
     """Enable an extension again; it signs in afresh (its old sessions stay ended)."""
-    from ringforward.service.administration import set_extension_enabled
-
-    _run(db, set_extension_enabled, extension_id=extension_id, enabled=True)
-    typer.echo(f"{extension_id} enabled")
+    _set_enabled(extension_id, db, enabled=True)

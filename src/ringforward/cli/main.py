@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -47,11 +47,20 @@ def run_server(settings: Settings) -> None:
         port=settings.port,
         log_level=os.environ.get("RINGFORWARD_LOG_LEVEL", "warning"),
         access_log=False,
-        # uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1, so any local
-        # caller could choose the address its rate limits are counted under.
-        proxy_headers=bool(settings.forwarded_allow_ips),
-        forwarded_allow_ips=settings.forwarded_allow_ips or None,
+        **proxy_options(settings),
     )
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's forwarded-header options: trust only the proxies the settings name.
+
+    uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1, so any local caller
+    could choose the address its rate limits are counted under.
+    """
+    return {
+        "proxy_headers": bool(settings.forwarded_allow_ips),
+        "forwarded_allow_ips": settings.forwarded_allow_ips or None,
+    }
 
 
 @app.command()

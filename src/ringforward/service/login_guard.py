@@ -83,11 +83,6 @@ class LoginGuard:
             del self._failures[oldest]
 
 
-# The server's one guard: the portal and the token endpoint share it, so both ways in
-# count against the same account.
-LOGIN_GUARD = LoginGuard()
-
-
 def login_key(extension: Extension | None, name: str) -> str:
     """Whose count a sign-in adds to: the extension, however it was named (email or
     number), else the unknown name itself, so unknown names lock like real ones."""
