@@ -6,9 +6,11 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests.support.rest import sign_in
 from tests.support.servers import (
     LiveServer,
     create_postgres_database,
@@ -86,3 +88,11 @@ def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServ
     ).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def portal_visitor(shared_server: LiveServer) -> Iterator[httpx.Client]:
+    """A cookie-keeping client signed in to the shared server's portal as the admin."""
+    with httpx.Client(base_url=shared_server.base_url, timeout=30) as client:
+        assert sign_in(client).status_code == 303
+        yield client

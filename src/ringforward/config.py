@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # Routes calls as if it were this time (ISO-8601; naive = the called extension's
     # zone). For tests and demos only: empty means the real clock.
     clock: str = ""
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed ("10.0.0.1,10.0.0.2",
+    # a CIDR, or "*"); empty trusts none, so a caller cannot pick its own address.
+    forwarded_allow_ips: str = ""
 
     @property
     def database_url(self) -> str:

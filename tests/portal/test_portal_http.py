@@ -9,10 +9,9 @@ import httpx
 import pytest
 
 from tests.support import rest as api
-from tests.support.rest import ADMIN, ADMIN_EXT
+from tests.support.rest import ADMIN, ADMIN_EXT, csrf_of, sign_in
 from tests.support.servers import PASSWORD, LiveServer
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 RULE_URL = f"/portal/extensions/{ADMIN_EXT}/rules/business-hours-rule"
 
 
@@ -27,20 +26,6 @@ def visitor(server: LiveServer) -> Iterator[httpx.Client]:
     """A cookie-keeping HTTP client standing in for a browser."""
     with httpx.Client(base_url=server.base_url, timeout=30) as client:
         yield client
-
-
-def csrf_of(html: str) -> str:
-    found = CSRF.search(html)
-    assert found, "the page has no CSRF token"
-    return found.group(1)
-
-
-def sign_in(visitor: httpx.Client, email: str = ADMIN, next_url: str = "") -> httpx.Response:
-    token = csrf_of(visitor.get("/portal/").text)
-    return visitor.post(
-        "/portal/sign-in",
-        data={"csrf_token": token, "email": email, "password": PASSWORD, "next": next_url},
-    )
 
 
 def page_token(visitor: httpx.Client) -> str:

@@ -14,6 +14,7 @@ from ringforward.domain.errors import (
 )
 from ringforward.service import accounts, auth, portal_login, provisioning
 from ringforward.service.auth import GrantClient
+from ringforward.service.login_guard import LoginGuard
 from ringforward.service.provisioning import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD
 from ringforward.store.database import Database
 from tests.service.conftest import ADMIN, OTHER, USER
@@ -41,7 +42,12 @@ async def test_another_account_answers_like_a_missing_one(db: Database) -> None:
 
 async def test_password_grant_then_refresh_rotates_the_session(db: Database) -> None:
     grant = await auth.password_grant(
-        db, CLIENT, username="admin@example.com", extension=None, password=DEMO_PASSWORD
+        db,
+        CLIENT,
+        username="admin@example.com",
+        extension=None,
+        password=DEMO_PASSWORD,
+        guard=LoginGuard(),
     )
     principal = await auth.authenticate(db, grant.access_token)
     assert principal.extension_id == ADMIN.extension_id and principal.is_admin
@@ -58,7 +64,12 @@ async def test_password_grant_then_refresh_rotates_the_session(db: Database) -> 
 async def test_a_wrong_password_or_client_is_refused(db: Database) -> None:
     with pytest.raises(OAuthError) as wrong:
         await auth.password_grant(
-            db, CLIENT, username="+16505550000", extension="102", password="nope-nope"
+            db,
+            CLIENT,
+            username="+16505550000",
+            extension="102",
+            password="nope-nope",
+            guard=LoginGuard(),
         )
     assert wrong.value.oauth_error == "invalid_grant"
     with pytest.raises(OAuthError) as client:
@@ -68,6 +79,7 @@ async def test_a_wrong_password_or_client_is_refused(db: Database) -> None:
             username="admin@example.com",
             extension=None,
             password=DEMO_PASSWORD,
+            guard=LoginGuard(),
         )
     assert client.value.status == 401
 
@@ -79,7 +91,7 @@ async def test_a_jwt_credential_logs_its_extension_in(db: Database) -> None:
 
 
 async def test_portal_sessions_are_not_bearer_tokens(db: Database) -> None:
-    session = await portal_login.sign_in(db, "user@example.com", DEMO_PASSWORD)
+    session = await portal_login.sign_in(db, "user@example.com", DEMO_PASSWORD, LoginGuard())
     found = await portal_login.find_session(db, session.token)
     assert found is not None and found.principal.extension_id == USER.extension_id
     with pytest.raises(AuthenticationError):
@@ -87,7 +99,7 @@ async def test_portal_sessions_are_not_bearer_tokens(db: Database) -> None:
     await portal_login.sign_out(db, session.token)
     assert await portal_login.find_session(db, session.token) is None
     with pytest.raises(AuthenticationError):
-        await portal_login.sign_in(db, "user@example.com", "wrong-password")
+        await portal_login.sign_in(db, "user@example.com", "wrong-password", LoginGuard())
 
 
 async def test_provisioning_adds_accounts_users_and_apps(db: Database) -> None:
@@ -122,6 +134,7 @@ async def test_provisioning_adds_accounts_users_and_apps(db: Database) -> None:
         username="ann@acme.test",
         extension=None,
         password="long-enough",
+        guard=LoginGuard(),
     )
     assert grant.owner_id == extension.id
     with pytest.raises(ValidationError):

@@ -4,6 +4,7 @@ fresh numbers, snapshots, spec checks, and the starting states of the CLI and po
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from typing import Any
 import httpx
 from jsonschema import Draft202012Validator
 
-from tests.support.servers import LiveServer
+from tests.support.servers import PASSWORD, LiveServer
 from tests.support.spec import assert_ringcentral_error, spec
 
 ADMIN = "admin@example.com"
@@ -290,6 +291,23 @@ def everything_else(state: Snapshot, *, keep_mode: bool = True) -> dict[str, Any
 
 
 # --- the portal tests: the admin's call handling read and arranged through a server ------
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF.search(html)
+    assert found, "the page has no CSRF token"
+    return found.group(1)
+
+
+def sign_in(visitor: httpx.Client, email: str = ADMIN, next_url: str = "") -> httpx.Response:
+    """Sign a cookie-keeping client in to the portal, as a browser's form would."""
+    token = csrf_of(visitor.get("/portal/").text)
+    return visitor.post(
+        "/portal/sign-in",
+        data={"csrf_token": token, "email": email, "password": PASSWORD, "next": next_url},
+    )
 
 
 def rule(

@@ -31,7 +31,11 @@ CLIENT_SECRET = "demo-client-secret"
 PASSWORD = "Demo-Passw0rd"
 
 # The ``serve`` flags an in-process server honours, as Settings fields (None: a switch).
-_VALUE_FLAGS = {"--rate-limits": "rate_limits", "--rate-limit-storage": "rate_limit_storage"}
+_VALUE_FLAGS = {
+    "--rate-limits": "rate_limits",
+    "--rate-limit-storage": "rate_limit_storage",
+    "--forwarded-allow-ips": "forwarded_allow_ips",
+}
 _SWITCHES = {"--strict-ringcentral": "strict_ringcentral"}
 _ENV_PREFIX = "RINGFORWARD_"
 
@@ -133,6 +137,7 @@ class LiveServer:
         import uvicorn
 
         from ringforward.api.app import create_app
+        from ringforward.cli.main import proxy_options
         from ringforward.config import Settings
 
         settings = Settings(db=self.db_url, port=self.port, demo=True, **fields)
@@ -144,6 +149,7 @@ class LiveServer:
             log_level="warning",
             access_log=False,
             lifespan="on",
+            **proxy_options(settings),
         )
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, name=f"server:{self.port}", daemon=True)

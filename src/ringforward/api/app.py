@@ -27,10 +27,12 @@ from ringforward.api.routes import (
     version,
 )
 from ringforward.api.service_spec import service_document
+from ringforward.api.text_guard import RefuseUnstorableText
 from ringforward.api.unexpected import CatchUnexpectedErrors
 from ringforward.config import Settings
 from ringforward.domain.errors import DomainError
 from ringforward.portal.app import install_portal
+from ringforward.service.login_guard import LoginGuard
 from ringforward.service.provisioning import load_demo
 from ringforward.store.database import Database, migrate
 
@@ -60,6 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    # One per server: the portal and the token endpoint count wrong passwords together.
+    app.state.login_guard = LoginGuard()
     app.state.max_body_bytes = settings.max_body_bytes
     app.add_exception_handler(DomainError, errors.on_domain_error)
     app.add_exception_handler(StarletteHTTPException, errors.on_http_error)
@@ -80,6 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(module.router)
     app.include_router(answering_rule.patch_router)
+    # Inside the rate limiter, so that refused requests still spend their budget.
+    app.add_middleware(RefuseUnstorableText, max_body_bytes=settings.max_body_bytes)
     install_rate_limits(app, settings)
 
     @app.get("/restapi/openapi.json", include_in_schema=False)

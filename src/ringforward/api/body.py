@@ -50,8 +50,6 @@ async def read_json_value(
     except RecursionError as error:
         # Deep nesting exhausts the parser's stack; no request of ours nests that deep.
         raise HttpError(400, "Request body is nested too deeply", code="CMN-101") from error
-    if b"\\ud" in raw.lower() and _has_lone_surrogate(body):
-        raise HttpError(400, "Request body holds an unpaired UTF-16 surrogate", code="CMN-101")
     return body
 
 
@@ -61,16 +59,6 @@ async def read_json(request: Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise HttpError(400, "Request body must be a JSON object", code="CMN-101")
     return body
-
-
-def _has_lone_surrogate(body: Any) -> bool:
-    # Only a \uD800-\uDFFF escape can smuggle one in (the bytes were strict UTF-8), and
-    # no database can store it: refuse it here rather than fail on write.
-    try:
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def _reject_constant(name: str) -> Any:

@@ -13,6 +13,7 @@ from ringforward.config import Settings
 from ringforward.domain.errors import invalid
 from ringforward.service.access import Principal
 from ringforward.service.auth import authenticate
+from ringforward.service.login_guard import LoginGuard
 from ringforward.store.database import Database
 
 
@@ -24,6 +25,13 @@ def database(request: Request) -> Database:
 def settings(request: Request) -> Settings:
     current: Settings = request.app.state.settings
     return current
+
+
+def login_guard(request: Request) -> LoginGuard:
+    """The server's wrong-password counts: the portal and the token endpoint share them,
+    so both ways in count against the same account."""
+    guard: LoginGuard = request.app.state.login_guard
+    return guard
 
 
 def base_url(request: Request) -> str:
@@ -76,6 +84,7 @@ Db = Annotated[Database, Depends(database)]
 Caller = Annotated[Principal, Depends(principal)]
 Paging = Annotated[PageRequest, Depends(page_request)]
 BaseUrl = Annotated[str, Depends(base_url)]
+Guard = Annotated[LoginGuard, Depends(login_guard)]
 AUTHENTICATED = [Depends(principal)]
 EXTENSION_PATH = "/restapi/v1.0/account/{accountId}/extension/{extensionId}"
 

@@ -8,8 +8,9 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
-from ringforward.domain.errors import DomainError, OAuthError
+from ringforward.domain.errors import DomainError, OAuthError, TooManyAttemptsError
 
 
 class HttpError(DomainError):
@@ -39,6 +40,8 @@ def error_response(error: DomainError, headers: dict[str, str] | None = None) ->
     all_headers = dict(headers or {})
     if status == 401:
         all_headers.setdefault("WWW-Authenticate", "Bearer")
+    if isinstance(error, TooManyAttemptsError):
+        all_headers["Retry-After"] = str(error.retry_after)
     return JSONResponse(error_body(error), status_code=status, headers=all_headers)
 
 
@@ -50,15 +53,32 @@ async def on_domain_error(_request: Request, error: Exception) -> JSONResponse:
 _HTTP_CODES = {404: "CMN-102", 405: "CMN-405", 413: "CMN-413", 415: "CMN-415"}
 
 
-async def on_http_error(_request: Request, error: Exception) -> JSONResponse:
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path. Each method of a path is a route of its
+    own, so Starlette's 405 would name only the first route that matched the path."""
+    routes = request.app.router.routes
+    return ", ".join(
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
+        )
+    )
+
+
+async def on_http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
     message = {404: "Resource not found", 405: "Method not allowed"}.get(
         error.status_code, str(error.detail)
     )
     code = _HTTP_CODES.get(error.status_code, "CMN-101")
-    return error_response(
-        HttpError(error.status_code, message, code=code), dict(error.headers or {})
-    )
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
+    return error_response(HttpError(error.status_code, message, code=code), headers)
 
 
 async def on_request_validation_error(_request: Request, error: Exception) -> JSONResponse:

@@ -8,7 +8,7 @@ import json
 import logging
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -19,6 +19,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ringforward.api.buffered_body import read_body, replaying
 from ringforward.api.service_spec import throttling_group
 from ringforward.config import Settings
 from ringforward.domain.errors import DomainError
@@ -143,16 +144,41 @@ def _client_id_from_basic(header: str) -> str:
         return "no-client"
 
 
-async def _identity(scope: Scope, group: str) -> str:
+def _client_id_from_form(body: bytes) -> str:
+    for name, value in parse_qsl(body.decode("latin-1"), keep_blank_values=True):
+        if name == "client_id":
+            return value or "no-client"
+    return "no-client"
+
+
+async def _auth_client_id(scope: Scope, receive: Receive) -> tuple[str, Receive]:
+    """The client id a token-endpoint request authenticates as, read as the route reads
+    it (HTTP Basic first, else the form's ``client_id``), so both ways share one budget.
+    The body read for it is handed on to the route unchanged."""
+    authorization = _header(scope, b"authorization")
+    if authorization.partition(" ")[0].lower() == "basic":
+        return _client_id_from_basic(authorization), receive
+    content_type = _header(scope, b"content-type").split(";")[0].strip().lower()
+    if content_type != "application/x-www-form-urlencoded":
+        return "no-client", receive
+    limit: int = scope["app"].state.max_body_bytes
+    body, messages, complete = await read_body(receive, limit)
+    client_id = _client_id_from_form(body) if complete else "no-client"
+    return client_id, replaying(messages, receive)
+
+
+async def _identity(scope: Scope, group: str, client_id: str) -> str:
     """Whose budget a request spends: the app and user of its token, else app and address.
 
     The token endpoints run before anyone is known, so they count per client id and
     address; a request with a bad token counts per address and is refused later anyway.
+    The address is the connection's, or the forwarded one when the server was told to
+    trust the proxy it came through (``--forwarded-allow-ips``).
     """
     address = (scope.get("client") or ("unknown", 0))[0]
     authorization = _header(scope, b"authorization")
     if group == "Auth":
-        return f"app:{_client_id_from_basic(authorization)}|ip:{address}"
+        return f"app:{client_id}|ip:{address}"
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return f"anonymous|ip:{address}"
@@ -199,8 +225,11 @@ class RateLimitMiddleware:
         if group is None:
             await self.app(scope, receive, send)
             return
+        client_id = "no-client"
+        if group == "Auth":
+            client_id, receive = await _auth_client_id(scope, receive)
         try:
-            verdict = await self.limiter.consume(group, await _identity(scope, group))
+            verdict = await self.limiter.consume(group, await _identity(scope, group, client_id))
         except Exception:  # an unreachable counter store must not stop the API
             log.warning("rate-limit storage unavailable; request let through", exc_info=True)
             await self.app(scope, receive, send)
@@ -221,12 +250,33 @@ class RateLimitMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+async def spend_auth_budget(app: Any, identities: Iterable[str]) -> int:
+    """Count a sign-in outside the API (the portal's) in the Auth group of each identity;
+    the seconds to wait when one of them has spent its budget, else 0 (and 0 when limits
+    are off or the counter store is unreachable, as for the API)."""
+    limiter: RateLimiter | None = getattr(app.state, "rate_limiter", None)
+    if limiter is None:
+        return 0
+    wait = 0
+    try:
+        for identity in identities:
+            verdict = await limiter.consume("Auth", identity)
+            if not verdict.allowed:
+                wait = max(wait, verdict.retry_after)
+    except Exception:
+        log.warning("rate-limit storage unavailable; sign-in let through", exc_info=True)
+        return 0
+    return wait
+
+
 def install_rate_limits(app: FastAPI, settings: Settings) -> None:
     """Add the middleware when ``settings.rate_limits`` is ``default`` (it is off otherwise)."""
+    app.state.rate_limiter = None
     mode = settings.rate_limits.strip().lower()
     if mode == "off":
         return
     if mode != "default":
         raise ValueError(f"rate limits must be 'default' or 'off', not {settings.rate_limits!r}")
     limiter = RateLimiter(group_limits(settings), settings.rate_limit_storage)
+    app.state.rate_limiter = limiter
     app.add_middleware(RateLimitMiddleware, limiter=limiter)

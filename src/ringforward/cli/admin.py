@@ -100,3 +100,25 @@ def add_app(
 
     _run(db, use_case, client_id=client_id, client_secret=client_secret, name=name)
     typer.echo(client_id)
+
+
+ExtensionArgument = Annotated[str, typer.Argument(help="Extension id.")]
+
+
+def _set_enabled(extension_id: str, db: str | None, *, enabled: bool) -> None:
+    from ringforward.service.provisioning import set_extension_enabled
+
+    _run(db, set_extension_enabled, extension_id=extension_id, enabled=enabled)
+    typer.echo(f"{extension_id} {'enabled' if enabled else 'disabled'}")
+
+
+@admin_app.command("disable-extension")
+def disable_extension(extension_id: ExtensionArgument, db: DbOption = None) -> None:
+    """Disable an extension: its tokens and portal sessions end and it cannot sign in."""
+    _set_enabled(extension_id, db, enabled=False)
+
+
+@admin_app.command("enable-extension")
+def enable_extension(extension_id: ExtensionArgument, db: DbOption = None) -> None:
+    """Enable an extension again; it signs in afresh (its old sessions stay ended)."""
+    _set_enabled(extension_id, db, enabled=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -48,7 +48,20 @@ def run_server(settings: Settings) -> None:
         port=settings.port,
         log_level=os.environ.get("RINGFORWARD_LOG_LEVEL", "warning"),
         access_log=False,
+        **proxy_options(settings),
     )
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's forwarded-header options: trust only the proxies the settings name.
+
+    uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1, so any local caller
+    could choose the address its rate limits are counted under.
+    """
+    return {
+        "proxy_headers": bool(settings.forwarded_allow_ips),
+        "forwarded_allow_ips": settings.forwarded_allow_ips or None,
+    }
 
 
 @app.command()
@@ -71,6 +84,13 @@ def serve(
         str | None,
         typer.Option(help="Rate-limit counters: 'memory://' or a redis:// URL shared by workers."),
     ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Reverse proxies whose X-Forwarded-For/-Proto to trust: comma-separated "
+            "addresses or networks, or '*'. Default: none."
+        ),
+    ] = None,
 ) -> None:
     """Serve the REST API (and the portal)."""
     settings = _settings(
@@ -81,6 +101,7 @@ def serve(
         strict_ringcentral=strict_ringcentral or None,
         rate_limits=rate_limits,
         rate_limit_storage=rate_limit_storage,
+        forwarded_allow_ips=forwarded_allow_ips,
     )
     from sqlalchemy.engine import make_url
 
@@ -118,6 +139,10 @@ def demo(
 @app.command()
 def jwt(
     extension: Annotated[str, typer.Option("--extension", help="Extension id the JWT logs in as.")],
+    client_id: Annotated[
+        str | None,
+        typer.Option("--client-id", help="OAuth app that may use the JWT (default: the only app)."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Print a JWT credential for the JWT bearer grant (alone on the last line)."""
@@ -130,7 +155,7 @@ def jwt(
         await migrate(settings.database_url)
         database = Database(settings.database_url)
         try:
-            return await issue_jwt_credential(database, extension)
+            return await issue_jwt_credential(database, extension, client_id)
         finally:
             await database.dispose()
 

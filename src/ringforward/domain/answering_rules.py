@@ -26,7 +26,7 @@ from ringforward.domain.model import (
     Voicemail,
 )
 from ringforward.domain.phone import normalize_phone_number
-from ringforward.domain.schedule import parse_hhmm
+from ringforward.domain.schedule import checked_instant, parse_hhmm
 
 Body = Mapping[str, Any]
 
@@ -81,7 +81,7 @@ def merge_rule_update(rule: AnsweringRule, body: Body, context: RuleContext) -> 
     if body.get("screening") is not None:
         changes["screening"] = body["screening"]
     if body.get("greetings") is not None:
-        changes["greetings"] = tuple(body["greetings"])
+        changes["greetings"] = _greetings(body["greetings"])
     conditions_given = any(body.get(key) is not None for key in ("callers", "calledNumbers"))
     if (conditions_given or body.get("schedule") is not None) and not rule.is_custom:
         _refuse_condition_on_standard_rule(rule, body)
@@ -131,6 +131,10 @@ def validate_rule(rule: AnsweringRule, context: RuleContext) -> None:
             )
         elif target not in context.account_extension_ids:
             problems.add(f"Extension {target!r} is not in this account", "transfer.extension.id")
+    recipient = rule.voicemail.recipient_id
+    if recipient is not None and recipient not in context.account_extension_ids:
+        # Like a transfer target: an id of another account would route its messages there.
+        problems.add(f"Extension {recipient!r} is not in this account", "voicemail.recipient.id")
     missed = rule.missed_call
     if (
         missed
@@ -242,9 +246,10 @@ def _instant(value: Any, path: str) -> datetime:
     if value is None:
         raise missing(path)
     try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        instant = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError as error:
         raise invalid(path, "expected an ISO-8601 date and time") from error
+    return checked_instant(instant, path)
 
 
 def _merge_forwarding(
@@ -281,6 +286,18 @@ def _transfer_target(raw: Mapping[str, Any]) -> str:
     if extension.get("id") is None:
         raise missing("transfer.extension.id")
     return str(extension["id"])
+
+
+def _greetings(raw: Sequence[Mapping[str, Any]]) -> tuple[Mapping[str, Any], ...]:
+    """Preset greetings, kept verbatim. A custom greeting names a recording of the
+    extension; none is kept here, so any custom id would name something not its own."""
+    for position, greeting in enumerate(raw):
+        if greeting.get("custom") is not None:
+            raise invalid(
+                f"greetings[{position}].custom.id",
+                "this extension has no such custom greeting; apply a preset greeting",
+            )
+    return tuple(raw)
 
 
 def _merge_voicemail(current: Voicemail, raw: Mapping[str, Any]) -> Voicemail:

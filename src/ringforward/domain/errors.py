@@ -112,6 +112,11 @@ def missing(parameter_name: str) -> MissingParameterError:
     )
 
 
+# RingCentral publishes no code for a disabled extension; this one is ours (docs/api.md).
+EXTENSION_DISABLED_CODE = "OAU-149"
+EXTENSION_DISABLED = "Extension is disabled"
+
+
 def not_found(parameter_name: str) -> NotFoundError:
     return NotFoundError(
         f"Resource for parameter [{parameter_name}] is not found", parameter_name=parameter_name
@@ -123,6 +128,17 @@ class AuthenticationError(DomainError):
 
     default_code = "OAU-213"
     status = 401
+
+
+class TooManyAttemptsError(DomainError):
+    """Sign-in refused for now, after too many attempts (HTTP 429 with ``Retry-After``)."""
+
+    default_code = "CMN-301"
+    status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Too many sign-in attempts. Try again in {retry_after} seconds.")
+        self.retry_after = retry_after
 
 
 class OAuthError(DomainError):

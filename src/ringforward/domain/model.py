@@ -63,6 +63,11 @@ class Extension:
     direct_numbers: tuple[str, ...] = ()
     status: str = "Enabled"
 
+    @property
+    def is_disabled(self) -> bool:
+        """A disabled extension can neither sign in nor use a token it was given before."""
+        return self.status == "Disabled"
+
 
 @dataclass(frozen=True)
 class TimeRange:

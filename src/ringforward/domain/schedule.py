@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -57,6 +57,23 @@ def checked_time_zone(tz_name: str, parameter_name: str = "timeZone") -> str:
     except (ValueError, TypeError) as error:
         raise invalid(parameter_name, "not a known IANA time zone") from error
     return tz_name
+
+
+# Reading an instant in another zone moves it by up to a day (offsets stay under 24 h), and
+# a naive instant read in a zone and then converted can move by up to two. Instants nearer
+# than that to either end of the calendar would overflow, so they are refused on the way in.
+EARLIEST = datetime.min + timedelta(days=2)
+LATEST = datetime.max - timedelta(days=2)
+
+
+def checked_instant(at: datetime, parameter_name: str) -> datetime:
+    """``at`` if it can be read in every time zone, else a 400 naming ``parameter_name``."""
+    if not EARLIEST <= at.replace(tzinfo=None) <= LATEST:
+        raise invalid(
+            parameter_name,
+            f"must lie between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}",
+        )
+    return at
 
 
 def local_time(at: datetime, tz_name: str) -> datetime:

@@ -17,7 +17,8 @@ from ringforward.portal import (
     rule_changes,
     who_rings,
 )
-from ringforward.portal.responses import STATIC, page, sign_in_redirect
+from ringforward.portal.headers import PortalSecurityHeaders
+from ringforward.portal.responses import PORTAL, STATIC, page, sign_in_redirect
 from ringforward.portal.session import ForeignForm, SignInRequired
 
 STATIC_DIRECTORY = Path(__file__).with_name("static")
@@ -52,3 +53,4 @@ def install_portal(app: FastAPI) -> None:
     app.add_exception_handler(SignInRequired, _sign_in_first)
     app.add_exception_handler(ForeignForm, _refuse_foreign_form)
     app.mount(STATIC, StaticFiles(directory=STATIC_DIRECTORY), name="portal-static")
+    app.add_middleware(PortalSecurityHeaders, prefix=PORTAL)

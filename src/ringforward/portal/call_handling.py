@@ -113,7 +113,9 @@ async def render_call_handling(
         at=request.query_params.get("at", ""),
         caller=request.query_params.get("caller", ""),
     )
-    status = problem.status if problem else 200
+    # A refused ``at`` or ``caller`` in the address is shown beside the picker, and the
+    # page says so with its status, like the panel's own route.
+    status = problem.status if problem else 400 if context["who_problem"] else 200
     return page(request, "call_handling.html", context, session=session, status=status)
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlsplit
+
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from ringforward.domain.errors import DomainError
+from ringforward.api.deps import Guard
+from ringforward.api.ratelimit import spend_auth_budget
+from ringforward.domain.errors import DomainError, TooManyAttemptsError
 from ringforward.domain.model import BUSINESS_HOURS_RULE_ID
 from ringforward.portal.call_handling import call_handling_url, render_call_handling
 from ringforward.portal.forms import first, form_values
@@ -26,17 +30,37 @@ from ringforward.service.access import CURRENT
 
 router = APIRouter(prefix=PORTAL)
 PICKER = f"{PORTAL}/extensions"
+# What may stay as it is in a path or query; everything else (and any non-ASCII) is
+# percent-encoded. "%" stays, so an already encoded address is not encoded twice.
+_PATH_SAFE = "/%-._~!$&'()*+,;=:@"
+_QUERY_SAFE = f"{_PATH_SAFE}?"
 
 
 def safe_next(target: str) -> str:
-    """Where to go after sign-in: only a portal page, so a link cannot send users away."""
-    if target.startswith(f"{PORTAL}/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return PICKER
+    """Where to go after sign-in: only a portal page, so a link cannot send users away.
+
+    The answer is percent-encoded ASCII, so the same value is safe in ``Location`` and in
+    ``HX-Redirect`` (a header cannot carry other characters, and CR or LF would end it).
+    """
+    if "\\" in target or any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
+        return PICKER
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # e.g. an unclosed "[" where a host would be
+        return PICKER
+    if parts.scheme or parts.netloc or not parts.path.startswith(f"{PORTAL}/"):
+        return PICKER
+    path = quote(parts.path, safe=_PATH_SAFE)
+    return f"{path}?{quote(parts.query, safe=_QUERY_SAFE)}" if parts.query else path
 
 
 def _sign_in_page(
-    request: Request, *, next_url: str, email: str = "", problem: Problem | None = None
+    request: Request,
+    *,
+    next_url: str,
+    email: str = "",
+    problem: Problem | None = None,
+    retry_after: int = 0,
 ) -> Response:
     token = login_csrf_token(request)
     response = page(
@@ -46,8 +70,17 @@ def _sign_in_page(
         session=None,
         status=problem.status if problem else 200,
     )
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
     set_login_csrf_cookie(request, response, token)
     return response
+
+
+def _auth_identities(request: Request, email: str) -> list[str]:
+    """The Auth budgets a portal sign-in spends: its client address (as the token
+    endpoint's, with the portal as the app) and the account it names."""
+    address = request.client.host if request.client else "unknown"
+    return [f"app:portal|ip:{address}", f"portal-login:{email.strip().lower()}"]
 
 
 @router.get("/")
@@ -58,7 +91,7 @@ async def home(request: Request, next: str = "") -> Response:
 
 
 @router.post("/sign-in")
-async def sign_in(request: Request, db: Db) -> Response:
+async def sign_in(request: Request, db: Db, guard: Guard) -> Response:
     form = await request.form()
     values = form_values(form)
     next_url = first(values, "next")
@@ -68,10 +101,17 @@ async def sign_in(request: Request, db: Db) -> Response:
         return _sign_in_page(request, next_url=next_url, email=email, problem=problem)
     password = (values.get("password") or [""])[0]
     try:
-        session = await portal_login.sign_in(db, email, password)
+        if wait := await spend_auth_budget(request.app, _auth_identities(request, email)):
+            raise TooManyAttemptsError(wait)
+        session = await portal_login.sign_in(db, email, password, guard)
     except DomainError as error:
+        retry_after = error.retry_after if isinstance(error, TooManyAttemptsError) else 0
         return _sign_in_page(
-            request, next_url=next_url, email=email, problem=problem_of(error, "sign-in")
+            request,
+            next_url=next_url,
+            email=email,
+            problem=problem_of(error, "sign-in"),
+            retry_after=retry_after,
         )
     response = redirect(request, safe_next(next_url))
     set_session_cookie(request, response, session.token)

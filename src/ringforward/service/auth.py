@@ -10,10 +10,19 @@ from dataclasses import dataclass
 
 import jwt
 
-from ringforward.domain.errors import AuthenticationError, OAuthError, not_found
+from ringforward.domain.errors import (
+    EXTENSION_DISABLED,
+    EXTENSION_DISABLED_CODE,
+    AuthenticationError,
+    OAuthError,
+    TooManyAttemptsError,
+    invalid,
+    not_found,
+)
 from ringforward.domain.model import Extension
 from ringforward.domain.phone import try_normalize
 from ringforward.service.access import Principal
+from ringforward.service.login_guard import LoginGuard, login_key
 from ringforward.service.secrets import hash_token, new_token, verify_password
 from ringforward.store.credentials import StoredToken
 from ringforward.store.database import Database
@@ -89,12 +98,23 @@ async def find_login(
 
 
 def checked_login(
-    login: tuple[Extension, str] | None, password: str, refusal: Exception
+    login: tuple[Extension, str] | None,
+    password: str,
+    refusal: Exception,
+    *,
+    name: str,
+    guard: LoginGuard,
 ) -> Extension:
     """The extension, when the password is right; the same refusal either way otherwise,
-    taking as long for an unknown login as for a wrong password."""
+    taking as long for an unknown login as for a wrong password. ``name`` is the login
+    name tried: wrong passwords lock it (or its extension) out for a while (a 429)."""
+    key = login_key(login[0] if login else None, name)
+    if wait := guard.retry_after(key):
+        raise TooManyAttemptsError(wait)
     if not verify_password(login[1] if login else None, password) or login is None:
+        guard.failed(key)
         raise refusal
+    guard.succeeded(key)
     return login[0]
 
 
@@ -136,6 +156,10 @@ async def _granting(db: Database, client: GrantClient) -> AsyncIterator[tuple[Re
 async def _issue(
     repo: Repositories, extension: Extension, client_id: str, client: GrantClient
 ) -> TokenGrant:
+    # Every grant ends here, after its credentials were checked: only then is it told
+    # that the extension is disabled, so a guesser learns nothing from it.
+    if extension.is_disabled:
+        raise _invalid_grant(EXTENSION_DISABLED, code=EXTENSION_DISABLED_CODE)
     session = stdlib_secrets.token_hex(16)
     access_seconds = _ttl(
         client.access_ttl, ACCESS_TOKEN_TTL, MIN_ACCESS_TOKEN_TTL, ACCESS_TOKEN_TTL
@@ -168,12 +192,24 @@ async def _issue(
 
 
 async def password_grant(
-    db: Database, client: GrantClient, *, username: str, extension: str | None, password: str
+    db: Database,
+    client: GrantClient,
+    *,
+    username: str,
+    extension: str | None,
+    password: str,
+    guard: LoginGuard,
 ) -> TokenGrant:
     """Log in with an email (or the account's main number plus extension) and password."""
     async with _granting(db, client) as (repo, app):
         login = await find_login(repo, username, extension)
-        owner = checked_login(login, password, _invalid_grant("Invalid resource owner credentials"))
+        owner = checked_login(
+            login,
+            password,
+            _invalid_grant("Invalid resource owner credentials"),
+            name=f"{username}|{extension or ''}",
+            guard=guard,
+        )
         return await _issue(repo, owner, app, client)
 
 
@@ -185,15 +221,34 @@ async def jwt_signing_secret(repo: Repositories) -> str:
     return secret
 
 
-async def issue_jwt_credential(db: Database, extension_id: str) -> str:
-    """A JWT credential for the JWT bearer grant, like one made in RingCentral's console."""
+async def _issuing_app(repo: Repositories, client_id: str | None) -> str:
+    """The app a new JWT is for: the one named, else the only one registered."""
+    if client_id is not None:
+        if await repo.credentials.get_app_secret_hash(client_id) is None:
+            raise not_found("clientId")
+        return client_id
+    apps = await repo.credentials.app_client_ids()
+    if len(apps) != 1:
+        raise invalid("clientId", "name the app the JWT is for (there is not exactly one app)")
+    return apps[0]
+
+
+async def issue_jwt_credential(
+    db: Database, extension_id: str, client_id: str | None = None
+) -> str:
+    """A JWT credential for the JWT bearer grant, like one made in RingCentral's console.
+
+    Its issuer (``iss``) is the client id of the app it is for; only that app may
+    exchange it, as with a credential restricted to one app in RingCentral's console.
+    """
     async with stored(db, writing=True) as repo:
         if await repo.extensions.get_extension(extension_id) is None:
             raise not_found("extensionId")
+        app = await _issuing_app(repo, client_id)
         secret = await jwt_signing_secret(repo)
     now = int(time.time())
     claims = {
-        "iss": "ringforward",
+        "iss": app,
         "aud": JWT_AUDIENCE,
         "sub": extension_id,
         "iat": now,
@@ -212,7 +267,9 @@ async def jwt_grant(db: Database, client: GrantClient, *, assertion: str) -> Tok
                 secret,
                 algorithms=["HS256"],
                 audience=JWT_AUDIENCE,
-                options={"require": ["sub", "exp"]},
+                # A credential issued for another app (or without an issuer) is not this app's.
+                issuer=app,
+                options={"require": ["sub", "exp", "iss"]},
             )
         except jwt.ExpiredSignatureError as error:
             raise _invalid_grant("JWT token is expired", code="OAU-144") from error
@@ -260,6 +317,8 @@ async def authenticate(db: Database, access_token: str | None) -> Principal:
         extension = await repo.extensions.get_extension(found.extension_id)
         if extension is None:
             raise AuthenticationError("Invalid token", code="OAU-213")
+        if extension.is_disabled:
+            raise AuthenticationError(EXTENSION_DISABLED, code=EXTENSION_DISABLED_CODE)
         return principal_of(extension, found.client_id, found.session_id)
 
 

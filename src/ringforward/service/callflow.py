@@ -8,6 +8,7 @@ from ringforward.domain.callflow import Call, CallFlow, ExtensionCallHandling, s
 from ringforward.domain.errors import invalid
 from ringforward.domain.model import Account, Extension
 from ringforward.domain.phone import normalize_phone_number
+from ringforward.domain.schedule import checked_instant
 from ringforward.service.access import Principal
 from ringforward.service.scope import reading
 from ringforward.store.database import Database
@@ -57,6 +58,7 @@ def parse_call(at: str | None, caller: str | None, called: str | None, *, region
             moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
         except ValueError as error:
             raise invalid("at", "expected an ISO-8601 date and time") from error
+        checked_instant(moment, "at")
     else:
         moment = datetime.now(UTC)
     return Call(

@@ -5,10 +5,15 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from ringforward.domain.errors import AuthenticationError
+from ringforward.domain.errors import (
+    EXTENSION_DISABLED,
+    EXTENSION_DISABLED_CODE,
+    AuthenticationError,
+)
 from ringforward.domain.model import Extension
 from ringforward.service.access import Principal
 from ringforward.service.auth import checked_login, issue_token, live_token, principal_of
+from ringforward.service.login_guard import LoginGuard
 from ringforward.service.secrets import hash_token, new_token
 from ringforward.store.database import Database
 from ringforward.store.repositories import stored
@@ -33,13 +38,17 @@ def _session(token: str, extension: Extension, session_id: str) -> PortalSession
     return PortalSession(token, principal_of(extension, PORTAL_CLIENT_ID, session_id), extension)
 
 
-async def sign_in(db: Database, email: str, password: str) -> PortalSession:
+async def sign_in(db: Database, email: str, password: str, guard: LoginGuard) -> PortalSession:
     """A new session for the extension with this email, or a 401 that does not say which
-    of the two was wrong."""
+    of the two was wrong (a 429 while the account is locked after wrong passwords)."""
     async with stored(db, writing=True) as repo:
         login = await repo.extensions.find_login(email.strip()) if email.strip() else None
         refusal = AuthenticationError("Wrong email or password", code="OAU-140")
-        extension = checked_login(login, password, refusal)
+        extension = checked_login(login, password, refusal, name=email, guard=guard)
+        if extension.is_disabled:
+            raise AuthenticationError(
+                f"{EXTENSION_DISABLED}: ask an account admin", code=EXTENSION_DISABLED_CODE
+            )
         token = new_token()
         session_id = hash_token(token)[:32]
         await issue_token(
@@ -61,7 +70,7 @@ async def find_session(db: Database, token: str | None) -> PortalSession | None:
     async with stored(db, writing=False) as repo:
         found = await live_token(repo, token, PORTAL_TOKEN_KIND)
         extension = await repo.extensions.get_extension(found.extension_id) if found else None
-        if found is None or extension is None:
+        if found is None or extension is None or extension.is_disabled:
             return None
         return _session(token, extension, found.session_id)
 

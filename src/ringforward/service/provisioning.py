@@ -3,6 +3,8 @@ demo data of the product contract."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ringforward.domain.devices import Device
 from ringforward.domain.errors import ConflictError, invalid, not_found
 from ringforward.domain.model import (
@@ -257,3 +259,17 @@ async def add_app(db: Database, *, client_id: str, client_secret: str, name: str
         await repo.credentials.insert_app(
             client_id, hash_password(client_secret), name or client_id
         )
+
+
+async def set_extension_enabled(db: Database, *, extension_id: str, enabled: bool) -> Extension:
+    """Enable or disable an extension. Disabling also ends all its sessions (API tokens
+    and portal sessions), so nothing it signed in with before keeps working."""
+    async with stored(db, writing=True) as repo:
+        extension = await repo.extensions.get_extension(extension_id)
+        if extension is None:
+            raise not_found("extensionId")
+        status = "Enabled" if enabled else "Disabled"
+        await repo.extensions.set_extension_status(extension_id, status)
+        if not enabled:
+            await repo.credentials.revoke_extension_tokens(extension_id)
+        return replace(extension, status=status)

@@ -34,6 +34,10 @@ class CredentialRepository(Queries):
         row = await self._row(select(t.apps).where(t.apps.c.client_id == client_id))
         return row["secret_hash"] if row else None
 
+    async def app_client_ids(self) -> list[str]:
+        rows = await self._rows(select(t.apps.c.client_id).order_by(t.apps.c.client_id))
+        return [row["client_id"] for row in rows]
+
     async def insert_app(self, client_id: str, secret_hash: str, name: str) -> None:
         await self._execute(
             insert(t.apps).values(client_id=client_id, secret_hash=secret_hash, name=name)
@@ -51,6 +55,12 @@ class CredentialRepository(Queries):
     async def revoke_session(self, session_id: str) -> None:
         await self._execute(
             update(t.tokens).where(t.tokens.c.session_id == session_id).values(revoked=True)
+        )
+
+    async def revoke_extension_tokens(self, extension_id: str) -> None:
+        """End every session of the extension: API tokens and portal sessions alike."""
+        await self._execute(
+            update(t.tokens).where(t.tokens.c.extension_id == extension_id).values(revoked=True)
         )
 
     async def get_setting(self, key: str) -> str | None:

@@ -102,6 +102,11 @@ class ExtensionRepository(Queries):
             select(t.extensions.c.id).where(t.extensions.c.id == extension_id).with_for_update()
         )
 
+    async def set_extension_status(self, extension_id: str, status: str) -> None:
+        await self._execute(
+            update(t.extensions).where(t.extensions.c.id == extension_id).values(status=status)
+        )
+
     async def get_business_hours(self, extension_id: str) -> BusinessHours:
         row = await self._row(
             select(t.extensions.c.business_hours).where(t.extensions.c.id == extension_id)

@@ -18,7 +18,7 @@ from ringforward.api.deps import (
     require_extensions,
 )
 from ringforward.api.paging import paged
-from ringforward.api.render import extension_uri, rule_json
+from ringforward.api.render import extension_uri, rule_json, rule_uri
 from ringforward.domain.model import Extension
 from ringforward.service import history as use_cases
 from ringforward.service.history import RuleChange, RuleHistory
@@ -79,7 +79,9 @@ async def list_history(
     base: BaseUrl,
 ) -> dict[str, Any]:
     history = await use_cases.rule_history(db, who, accountId, extensionId, ruleId)
-    chunk, fields = paged(request, history.changes, page)
+    # The links name the rule by its ids, so they mean the same list whoever follows them.
+    collection = f"{rule_uri(base, history.target.extension, history.rule_id)}/history"
+    chunk, fields = paged(request, history.changes, page, collection_uri=collection)
     return {"records": [_change_json(base, history, change) for change in chunk], **fields}
 
 

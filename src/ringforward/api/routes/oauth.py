@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from ringforward.api.body import read_form
-from ringforward.api.deps import Db
+from ringforward.api.deps import Db, Guard
 from ringforward.api.errors import HttpError
 from ringforward.domain.errors import OAuthError
 from ringforward.service import auth
@@ -87,7 +87,7 @@ async def _oauth_form(request: Request) -> dict[str, str]:
 
 
 @router.post("/restapi/oauth/token")
-async def token(request: Request, db: Db) -> dict[str, Any]:
+async def token(request: Request, db: Db, guard: Guard) -> dict[str, Any]:
     form = await _oauth_form(request)
     client_id, secret = _client_credentials(request, form)
     grant_type = _required(form, "grant_type")
@@ -104,6 +104,7 @@ async def token(request: Request, db: Db) -> dict[str, Any]:
             username=_required(form, "username"),
             extension=form.get("extension") or None,
             password=_required(form, "password"),
+            guard=guard,
         )
     elif grant_type == JWT_GRANT:
         grant = await auth.jwt_grant(db, client, assertion=_required(form, "assertion"))

@@ -18,6 +18,25 @@
     showCurrentTab();
   }
 
+  // The ring timeline's positions come as data-left / data-width (percent): the
+  // Content-Security-Policy refuses style attributes in markup, not styles a script sets.
+  function placeTimeline(root) {
+    var elements = Array.prototype.slice.call(root.querySelectorAll("[data-left]"));
+    if (root.matches && root.matches("[data-left]")) {
+      elements.push(root);
+    }
+    elements.forEach(function (element) {
+      element.style.left = element.getAttribute("data-left") + "%";
+      if (element.hasAttribute("data-width")) {
+        element.style.width = element.getAttribute("data-width") + "%";
+      }
+    });
+  }
+  placeTimeline(document);
+  document.addEventListener("htmx:load", function (event) {
+    placeTimeline(event.target);
+  });
+
   function usable(element) {
     return element && !element.disabled && document.contains(element);
   }
