@@ -18,7 +18,7 @@ from benchmarks.load.wrk import Measurement
 START = "<!-- load:start -->"
 END = "<!-- load:end -->"
 OBSERVATIONS = Path(__file__).with_name("observations.md")
-BACKEND_ORDER = ("sqlite", "postgresql", "ceiling")
+BACKEND_ORDER = ("sqlite", "postgresql", "ceiling-stdlib", "ceiling")
 
 
 def machine_description() -> str:
@@ -70,8 +70,6 @@ def software_description(postgres_version: str | None, wrk: str, revision: str |
 
 
 def _ratio(row: Measurement, ceiling: Measurement | None) -> str:
-    if row.backend == "ceiling":
-        return "1"
     if ceiling is None or ceiling.requests_per_second == 0:
         return "n/a"
     return f"{row.requests_per_second / ceiling.requests_per_second:.2f}"
@@ -83,7 +81,14 @@ def _database_cpu(row: Measurement) -> str:
 
 
 def figures_table(rows: Sequence[Measurement]) -> str:
-    ceilings = {(row.method, row.clients): row for row in rows if row.backend == "ceiling"}
+    # The ceiling is the fastest stack measured for the same method and clients, so the
+    # choice of stack counts in every ratio.
+    ceilings: dict[tuple[str, int], Measurement] = {}
+    for row in rows:
+        if row.backend.startswith("ceiling"):
+            best = ceilings.get((row.method, row.clients))
+            if best is None or row.requests_per_second > best.requests_per_second:
+                ceilings[(row.method, row.clients)] = row
     ordered = sorted(
         rows,
         key=lambda row: (row.method, row.clients, BACKEND_ORDER.index(row.backend)),
