@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     # Per-group overrides such as "Light=100,Heavy=5".
     rate_limit_overrides: str = ""
     max_body_bytes: int = 1024 * 1024
+    # Accounts whose call-handling answers are kept in memory (least recently used dropped).
+    read_model_accounts: int = 1000
 
     @property
     def database_url(self) -> str:
