@@ -153,10 +153,13 @@ connections, each sending its next request as soon as the previous one is answer
 `GET` and `PUT .../account/~/extension/~/answering-rule/business-hours-rule` for {seconds:g} s
 per row after a short unrecorded warm-up; the `PUT` sets `ringCount` of group 1 to 4 and
 back to 3 in turn, so every request is valid and changes the rule. The *ceiling* is
-`benchmarks/load/ceiling.py`: the same FastAPI and uvicorn settings serving the rule's JSON,
-captured from the real server, from memory (its `PUT` parses the body and applies the ring
-count; no database, no token check, no schema validation). *vs ceiling* is req/s divided by
-the ceiling's req/s for the same method and clients. *failed* counts non-2xx answers,
+`benchmarks/load/ceiling.py`: FastAPI and uvicorn serving the rule's JSON, captured from
+the real server, from memory (its `PUT` parses the body and applies the ring count; no
+database, no token check, no schema validation), measured on two stacks: *ceiling-stdlib*
+(asyncio loop, h11, stdlib json: uvicorn's pure-Python default) and *ceiling* (uvloop,
+httptools, orjson). *vs ceiling* is req/s divided by the req/s of the faster of the two
+for the same method and clients, so the choice of stack counts in the ratio.
+`ringforward serve` runs on uvloop and httptools. *failed* counts non-2xx answers,
 timeouts and socket errors. CPU columns are CPU time over the run in % of one core:
 *server* is the server process (all its threads, so SQLite's work too), *db* the
 PostgreSQL backends of the benchmark's database, *other* whatever else the machine ran
