@@ -50,6 +50,9 @@ class ChangeWatch:
         self._local = 0
         self._remote = 0
         self._listener: Any = None
+        # Sent with this process's notifications, so its listener can skip its own writes
+        # (already counted by ``committed``) instead of dropping every cached answer again.
+        self.origin = os.urandom(8).hex()
         digest = hashlib.sha256(url.encode()).hexdigest()[:24]
         # Processes of one host share this directory; RINGFORWARD_CHANGES_DIR can name it.
         directory = (
@@ -130,8 +133,9 @@ class ChangeWatch:
             return
         self._listener = listener
 
-    def _notified(self, *_: object) -> None:
-        self._remote += 1
+    def _notified(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:
+        if payload != self.origin:
+            self._remote += 1
 
     async def stop(self) -> None:
         listener, self._listener = self._listener, None

@@ -146,7 +146,8 @@ class UnitOfWork:
             if exc_type is None and self._writing:
                 if self._changes is not None and self._changes.notifies:
                     # Delivered to the listeners only when (and if) this transaction commits.
-                    await connection.execute(text(f"NOTIFY {CHANNEL}"))
+                    origin = self._changes.origin  # hex digits only
+                    await connection.execute(text(f"NOTIFY {CHANNEL}, '{origin}'"))
                 await connection.commit()
             else:
                 await connection.rollback()
