@@ -57,6 +57,9 @@ def parse_call(at: str | None, caller: str | None, called: str | None, *, region
             moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
         except ValueError as error:
             raise invalid("at", "expected an ISO-8601 date and time") from error
+        # Reading the instant in another zone must stay within datetime's years 1-9999.
+        if not 1 < moment.year < 9999:
+            raise invalid("at", "must be between the years 0002 and 9998")
     else:
         moment = datetime.now(UTC)
     return Call(
