@@ -161,9 +161,17 @@ Decisions per CPU second of the pure engine (`ringforward.domain.callflow`), one
 process, one thread, no I/O. The extension has business hours Monday to Friday 09:00
 to 18:00 in America/Los_Angeles, a business-hours-rule with three forwarding groups
 (five numbers) and 1, 10 or 100 custom rules whose conditions (caller, called number,
-or weekly and date-range schedule, in turn) no call satisfies, so every rule is tried
-before the business-hours or after-hours rule answers. {batch} calls spread over 2026 from 50
-callers; best of {runs} runs, with the caches of parsed numbers already warm.
+or weekly and date-range schedule, in turn) no call satisfies, so the business-hours or
+after-hours rule answers. {batch} calls spread over 2026 from 50 callers; best of {runs}
+runs, with the caches of parsed numbers already warm.
+
+The engine files custom rules by caller, called number, weekday, date span and side of
+business hours (`ringforward.domain.rule_index`, built once per loaded list of rules), so
+a decision checks only the rules filed under its own caller, number and moment instead of
+all of them: the rate barely depends on the number of rules (before the index, on the same
+machine: 195,244, 58,219 and 7,584 `select_rule`/s at 1, 10 and 100 rules). The target is
+100,000 decisions/s at 1, 10 and 100 rules. `tests/unit/test_rule_index.py` proves the
+indexed choice equals trying every rule in order.
 
 - `select_rule`: which rule answers.
 - `simulate`: which rule answers plus the ring timeline and final action (what the API,

@@ -37,7 +37,7 @@ from benchmarks.load.report import (
 )
 from benchmarks.load.wrk import RULE_URL_PATH, Measurement, run_wrk, wrk_version
 
-BACKENDS = ("sqlite", "postgresql", "ceiling")
+BACKENDS = ("sqlite", "postgresql", "ceiling-stdlib", "ceiling")
 DEFAULT_POSTGRES = os.environ.get(
     "RINGFORWARD_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -58,7 +58,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=2, help="unrecorded run per method")
     parser.add_argument("--clients", default="1,16,64", help="comma-separated client counts")
     parser.add_argument("--methods", default="GET,PUT", help="GET, PUT or both")
-    parser.add_argument("--backends", default=",".join(BACKENDS), help="subset of the three")
+    parser.add_argument("--backends", default=",".join(BACKENDS), help="subset of the four")
     parser.add_argument(
         "--wait-idle",
         type=float,
@@ -170,7 +170,7 @@ def drive(
             rows.append(row)
             # Requests still queued in the server when wrk stops must not slow the next run.
             time.sleep(SETTLE_SECONDS)
-    if backend != "ceiling":
+    if not backend.startswith("ceiling"):
         rule = read_rule(server, token)
         ring_count = rule["forwarding"]["rules"][0]["ringCount"]
         if ring_count not in (3, 4):
@@ -185,13 +185,15 @@ def measure(args: argparse.Namespace, workdir: Path) -> tuple[list[Measurement],
     captured: dict[str, Any] | None = None
     source = export_sources(args.revision, workdir / "source") if args.revision else None
     for backend in [name for name in BACKENDS if name in args.backends]:
-        if backend == "ceiling":
+        if backend.startswith("ceiling"):
             if captured is None:
                 captured = capture_rule(workdir, source)
             rule_file = workdir / "rule.json"
             rule_file.write_text(json.dumps(captured))
-            log("ceiling: in-memory rule JSON on the same stack")
-            with running(ceiling_server(rule_file, workdir / "ceiling.log", args.nice)) as server:
+            stack = "stdlib" if backend == "ceiling-stdlib" else "fast"
+            log(f"{backend}: in-memory rule JSON on the {stack} stack")
+            log_path = workdir / f"{backend}.log"
+            with running(ceiling_server(rule_file, log_path, args.nice, stack)) as server:
                 rows += drive(server, backend, CEILING_TOKEN, args)
             continue
         with database_for(backend, workdir, args.postgres_admin_url) as (url, version):

@@ -9,12 +9,31 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+
+# The stacks the ceiling can run on: (event loop, HTTP parser, JSON encoder). ``fast`` is
+# what ``ringforward serve`` runs on; ``stdlib`` is uvicorn's pure-Python default.
+STACKS = {
+    "stdlib": ("asyncio", "h11", "json"),
+    "fast": ("uvloop", "httptools", "orjson"),
+}
 
 RULE_PATH = "/restapi/v1.0/account/{accountId}/extension/{extensionId}/answering-rule/{ruleId}"
 
 
-def create_ceiling_app(rule: dict[str, Any]) -> FastAPI:
+def _json_response(encoder: str) -> type[Response]:
+    if encoder == "json":
+        return JSONResponse
+    import orjson
+
+    class OrjsonResponse(JSONResponse):
+        def render(self, content: Any) -> bytes:
+            return orjson.dumps(content)
+
+    return OrjsonResponse
+
+
+def create_ceiling_app(rule: dict[str, Any], encoder: str = "json") -> FastAPI:
     """One GET and one PUT on the real route's path; no database, no auth, no validation.
 
     What is left is what every real request pays anyway: uvicorn's HTTP parsing, FastAPI's
@@ -22,6 +41,7 @@ def create_ceiling_app(rule: dict[str, Any]) -> FastAPI:
     """
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     state: dict[str, Any] = json.loads(json.dumps(rule))
+    respond = _json_response(encoder)
 
     @app.get("/restapi")
     async def version() -> dict[str, str]:
@@ -29,7 +49,7 @@ def create_ceiling_app(rule: dict[str, Any]) -> FastAPI:
 
     @app.get(RULE_PATH)
     async def read_rule(accountId: str, extensionId: str, ruleId: str) -> JSONResponse:
-        return JSONResponse(state, headers={"ETag": '"ceiling"'})
+        return respond(state, headers={"ETag": '"ceiling"'})
 
     @app.put(RULE_PATH)
     async def update_rule(
@@ -40,7 +60,7 @@ def create_ceiling_app(rule: dict[str, Any]) -> FastAPI:
         groups = body.get("forwarding", {}).get("rules", []) if isinstance(body, dict) else []
         if groups and "ringCount" in groups[0]:
             state["forwarding"]["rules"][0]["ringCount"] = groups[0]["ringCount"]
-        return JSONResponse(state, headers={"ETag": '"ceiling"'})
+        return respond(state, headers={"ETag": '"ceiling"'})
 
     return app
 
@@ -49,16 +69,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--rule-file", type=Path, required=True, help="rule JSON to serve")
+    parser.add_argument("--stack", choices=sorted(STACKS), default="fast")
     args = parser.parse_args()
     rule = json.loads(args.rule_file.read_text())
-    # The same uvicorn settings as ringforward.cli.main.run_server (one process, default
-    # loop and HTTP implementation, warnings only, no access log).
+    loop, http, encoder = STACKS[args.stack]
+    # The same uvicorn settings as ringforward.cli.main.run_server (one process, warnings
+    # only, no access log); the stack is chosen by --stack.
     uvicorn.run(
-        create_ceiling_app(rule),
+        create_ceiling_app(rule, encoder),
         host="127.0.0.1",
         port=args.port,
         log_level="warning",
         access_log=False,
+        loop=loop,
+        http=http,
     )
 
 

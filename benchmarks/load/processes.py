@@ -141,11 +141,13 @@ def ringforward_server(
     )
 
 
-def ceiling_server(rule_file: Path, log_path: Path, nice: int = 0) -> ServerProcess:
+def ceiling_server(
+    rule_file: Path, log_path: Path, nice: int = 0, stack: str = "fast"
+) -> ServerProcess:
     port = free_port()
     command = [
         sys.executable, "-m", "benchmarks.load.ceiling",
-        "--port", str(port), "--rule-file", str(rule_file),
+        "--port", str(port), "--rule-file", str(rule_file), "--stack", stack,
     ]  # fmt: skip
     return ServerProcess("ceiling", command, port, log_path, nice=nice)
 

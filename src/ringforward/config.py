@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed ("10.0.0.1,10.0.0.2",
     # a CIDR, or "*"); empty trusts none, so a caller cannot pick its own address.
     forwarded_allow_ips: str = ""
+    # Accounts whose call-handling answers are kept in memory (least recently used dropped).
+    read_model_accounts: int = 1000
 
     @property
     def database_url(self) -> str:

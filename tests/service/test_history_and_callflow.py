@@ -62,3 +62,11 @@ async def test_the_cli_acts_as_the_extension_with_admin_rights(db: Database) -> 
     assert (principal.extension_id, principal.is_admin) == ("22222223", True)
     with pytest.raises(ValidationError):
         await callflow.cli_principal(db, "404")
+
+
+@pytest.mark.parametrize("at", ["9999-12-31T23:59:59-23:00", "0001-01-01T00:00:00+23:00"])
+def test_an_instant_at_the_edge_of_the_calendar_is_a_400(at: str) -> None:
+    # Read in the extension's zone it would fall outside the years a datetime can hold.
+    with pytest.raises(ValidationError) as refused:
+        callflow.parse_call(at, None, None, region="US")
+    assert refused.value.parameter_name == "at"

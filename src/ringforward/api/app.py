@@ -34,6 +34,7 @@ from ringforward.domain.errors import DomainError
 from ringforward.portal.app import install_portal
 from ringforward.service.login_guard import LoginGuard
 from ringforward.service.provisioning import load_demo
+from ringforward.service.read_model import configure_read_model
 from ringforward.store.database import Database, migrate
 
 log = logging.getLogger("ringforward")
@@ -46,6 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await migrate(settings.database_url)
         db = Database(settings.database_url)
+        await db.changes.start()
+        configure_read_model(db, settings.read_model_accounts)
         app.state.db = db
         if settings.demo and await load_demo(db):
             log.info("demo data loaded")

@@ -56,6 +56,12 @@ async def principal(request: Request) -> Principal:
     return found
 
 
+def wants_fresh(request: Request) -> bool:
+    """``Cache-Control: no-cache``: the answer must come from the database, not memory."""
+    directives = request.headers.get("cache-control", "").lower().split(",")
+    return any(directive.strip() in ("no-cache", "no-store") for directive in directives)
+
+
 def query_flag(request: Request, name: str, default: bool = False) -> bool:
     raw = request.query_params.get(name)
     if raw is None or raw == "":

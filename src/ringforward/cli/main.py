@@ -42,12 +42,16 @@ def run_server(settings: Settings) -> None:
 
     from ringforward.api.app import create_app
 
+    # uvloop and httptools: the fastest stack measured (benchmarks/README.md, the two
+    # ceiling rows), about 1.5x the pure-Python asyncio loop and h11 parser.
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
         log_level=os.environ.get("RINGFORWARD_LOG_LEVEL", "warning"),
         access_log=False,
+        loop="uvloop",
+        http="httptools",
         **proxy_options(settings),
     )
 

@@ -24,6 +24,7 @@ from ringforward.domain.ring_timeline import (
     answer,
     comparable_number,
 )
+from ringforward.domain.rule_index import rule_index
 from ringforward.domain.schedule import Moment, local_time, schedule_holds, schedule_is_given
 
 __all__ = [
@@ -158,11 +159,11 @@ def select_rule(
     moment = Moment.of(call.at, handling.time_zone, handling.business_hours)
     caller = _comparable(call.caller, region)
     called = _comparable(call.called, region)
-    customs = sorted(
-        (rule for rule in handling.rules if rule.is_custom and rule.enabled),
-        key=lambda rule: rule.position,
-    )
-    for rule in customs:
+    # Only the rules filed under this call's caller, number, day, date or side of business
+    # hours can match; the full check below still decides.
+    index = rule_index(handling.rules, handling.time_zone, region, comparable_number)
+    for rank in index.candidates(caller, called, moment):
+        rule = index.ordered[rank]
         if _matches(rule, caller, called, moment, region):
             return rule
     wanted = "BusinessHours" if moment.in_business_hours else "AfterHours"

@@ -127,6 +127,20 @@ def in_weekly_ranges(local: datetime, weekly: WeeklyRanges) -> bool:
     return False
 
 
+def weekly_range_days(weekly: WeeklyRanges) -> set[int]:
+    """Weekdays (0 = Monday) on which some range of ``weekly`` can hold.
+
+    A day with a range, and the day after one whose range crosses midnight.
+    """
+    days: set[int] = set()
+    for day, name in enumerate(WEEKDAYS):
+        for time_range in weekly.get(name, ()):
+            days.add(day)
+            if _spans(time_range)[2] > 0:
+                days.add((day + 1) % len(WEEKDAYS))
+    return days
+
+
 def has_weekly_ranges(weekly: WeeklyRanges | None) -> bool:
     """True when at least one weekday holds at least one range."""
     return weekly is not None and any(weekly.get(day) for day in WEEKDAYS)
@@ -145,6 +159,11 @@ def schedule_is_given(schedule: Schedule | None) -> bool:
 @lru_cache(maxsize=4096)
 def _bounds(date_range: DateRange, tz_name: str) -> tuple[datetime, datetime]:
     return to_utc(date_range.start, tz_name), to_utc(date_range.end, tz_name)
+
+
+def date_range_bounds(date_range: DateRange, tz_name: str) -> tuple[datetime, datetime]:
+    """(start, end) of ``date_range`` as UTC instants; naive ends are local to ``tz_name``."""
+    return _bounds(date_range, tz_name)
 
 
 def _in_ranges(instant: datetime, ranges: Iterable[DateRange], tz_name: str) -> bool:

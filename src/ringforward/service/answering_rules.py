@@ -10,6 +10,7 @@ from ringforward.domain.answering_rules import merge_rule_update, new_custom_rul
 from ringforward.domain.errors import ValidationError
 from ringforward.domain.model import AnsweringRule, ForwardingNumber
 from ringforward.service.access import Principal, Target
+from ringforward.service.read_model import cached
 from ringforward.service.rules_store import check_if_match, record_rule_change, save_rule
 from ringforward.service.schema import check_schema
 from ringforward.service.scope import editing, reading
@@ -60,11 +61,21 @@ async def list_rules(
 
 
 async def get_rule(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str, rule_id: str
+    db: Database,
+    principal: Principal,
+    account_ref: str,
+    extension_ref: str,
+    rule_id: str,
+    *,
+    fresh: bool = False,
 ) -> RuleView:
-    async with reading(db, principal, account_ref, extension_ref) as scope:
-        rule = await scope.rule(rule_id)
-        return RuleView(scope.target, rule, tuple(await scope.forwarding_numbers()))
+    async def load() -> RuleView:
+        async with reading(db, principal, account_ref, extension_ref) as scope:
+            rule = await scope.rule(rule_id)
+            return RuleView(scope.target, rule, tuple(await scope.forwarding_numbers()))
+
+    question = ("rule", account_ref, extension_ref, rule_id)
+    return await cached(db, principal, question, load, fresh=fresh)
 
 
 async def create_custom_rule(

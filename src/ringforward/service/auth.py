@@ -23,6 +23,7 @@ from ringforward.domain.model import Extension
 from ringforward.domain.phone import try_normalize
 from ringforward.service.access import Principal
 from ringforward.service.login_guard import LoginGuard, login_key
+from ringforward.service.principal_cache import principal_cache
 from ringforward.service.secrets import hash_token, new_token, verify_password
 from ringforward.store.credentials import StoredToken
 from ringforward.store.database import Database
@@ -308,18 +309,30 @@ async def authenticate(db: Database, access_token: str | None) -> Principal:
     """The principal of a bearer token, or a 401 saying what is wrong with it."""
     if not access_token:
         raise AuthenticationError("Authorization header is not specified", code="AGW-401")
+    digest = hash_token(access_token)
+    cache = principal_cache(db)
+    # Taken before the database is read: a change committed meanwhile makes the entry stale.
+    stamp = db.changes.stamp()
+    now = time.time()
+    if stamp is not None:
+        cached = cache.get(digest, stamp, now)
+        if cached is not None:
+            return cached
     async with stored(db, writing=False) as repo:
-        found = await repo.credentials.get_token(hash_token(access_token))
+        found = await repo.credentials.get_token(digest)
         if found is None or found.kind != "access" or found.revoked:
             raise AuthenticationError("Invalid token", code="OAU-213")
-        if not found.is_live("access", time.time()):
+        if not found.is_live("access", now):
             raise AuthenticationError("Token expired", code="OAU-213")
         extension = await repo.extensions.get_extension(found.extension_id)
         if extension is None:
             raise AuthenticationError("Invalid token", code="OAU-213")
         if extension.is_disabled:
             raise AuthenticationError(EXTENSION_DISABLED, code=EXTENSION_DISABLED_CODE)
-        return principal_of(extension, found.client_id, found.session_id)
+        principal = principal_of(extension, found.client_id, found.session_id)
+    if stamp is not None:
+        cache.put(digest, stamp, principal, found.expires_at)
+    return principal
 
 
 def principal_of(extension: Extension, client_id: str, session_id: str) -> Principal:

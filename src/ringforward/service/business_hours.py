@@ -11,6 +11,7 @@ from ringforward.domain.answering_rules import parse_weekly_ranges
 from ringforward.domain.errors import invalid, missing
 from ringforward.domain.model import BusinessHours
 from ringforward.service.access import Principal, Target
+from ringforward.service.read_model import cached
 from ringforward.service.schema import check_schema
 from ringforward.service.scope import editing, reading
 from ringforward.store.codec import weekly_to_json
@@ -26,12 +27,20 @@ class HoursView:
 
 
 async def get_business_hours(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str
+    db: Database,
+    principal: Principal,
+    account_ref: str,
+    extension_ref: str,
+    *,
+    fresh: bool = False,
 ) -> HoursView:
-    async with reading(db, principal, account_ref, extension_ref) as scope:
-        return HoursView(
-            scope.target, await scope.repos.extensions.get_business_hours(scope.extension.id)
-        )
+    async def load() -> HoursView:
+        async with reading(db, principal, account_ref, extension_ref) as scope:
+            return HoursView(
+                scope.target, await scope.repos.extensions.get_business_hours(scope.extension.id)
+            )
+
+    return await cached(db, principal, ("hours", account_ref, extension_ref), load, fresh=fresh)
 
 
 def parse_business_hours(body: Mapping[str, Any]) -> BusinessHours:

@@ -16,6 +16,7 @@ from ringforward.domain.forwarding_numbers import (
 )
 from ringforward.domain.model import ForwardingNumber
 from ringforward.service.access import Principal, Target
+from ringforward.service.read_model import cached
 from ringforward.service.rules_store import save_rule
 from ringforward.service.schema import check_schema
 from ringforward.service.scope import Scope, editing, reading
@@ -73,10 +74,20 @@ async def _audit(
 
 
 async def list_forwarding_numbers(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str
+    db: Database,
+    principal: Principal,
+    account_ref: str,
+    extension_ref: str,
+    *,
+    fresh: bool = False,
 ) -> NumberList:
-    async with reading(db, principal, account_ref, extension_ref) as scope:
-        return NumberList(scope.target, await scope.forwarding_numbers())
+    async def load() -> NumberList:
+        async with reading(db, principal, account_ref, extension_ref) as scope:
+            return NumberList(scope.target, await scope.forwarding_numbers())
+
+    listed = await cached(db, principal, ("numbers", account_ref, extension_ref), load, fresh=fresh)
+    # A copy of the list: what a caller does with it must not change the kept answer.
+    return NumberList(listed.target, list(listed.numbers))
 
 
 async def get_forwarding_number(

@@ -9,10 +9,12 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
+
+from ringforward.store.changes import CHANNEL, ChangeWatch
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -95,11 +97,17 @@ class UnitOfWork:
     """One database transaction; commits only when the use case says so."""
 
     def __init__(
-        self, engine: AsyncEngine, *, writing: bool, queue: asyncio.Lock | None = None
+        self,
+        engine: AsyncEngine,
+        *,
+        writing: bool,
+        queue: asyncio.Lock | None = None,
+        changes: ChangeWatch | None = None,
     ) -> None:
         self._engine = engine
         self._writing = writing
         self._queue = queue
+        self._changes = changes
         self._connection: AsyncConnection | None = None
 
     @property
@@ -136,10 +144,17 @@ class UnitOfWork:
         connection = self.connection
         try:
             if exc_type is None and self._writing:
+                if self._changes is not None and self._changes.notifies:
+                    # Delivered to the listeners only when (and if) this transaction commits.
+                    origin = self._changes.origin  # hex digits only
+                    await connection.execute(text(f"NOTIFY {CHANNEL}, '{origin}'"))
                 await connection.commit()
             else:
                 await connection.rollback()
         finally:
+            if self._writing and self._changes is not None:
+                # Even a failed commit may have reached the disk: caches must read again.
+                self._changes.committed()
             await connection.close()
             self._connection = None
             if self._queue is not None:
@@ -149,19 +164,21 @@ class UnitOfWork:
 class Database:
     """The service's handle on storage: an engine and units of work over it."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, host_directory: str | None = None) -> None:
         self.url = url
         self.engine = create_engine_for(url)
         # SQLite lets one writer in at a time, and waiting writers poll (busy_timeout), which
         # gives multi-second tail latencies under load; queueing this process's writers
         # first-come-first-served leaves only other processes to poll against.
         self._write_queue = asyncio.Lock() if is_sqlite(url) else None
+        self.changes = ChangeWatch(url, host_directory)
 
     def reading(self) -> UnitOfWork:
         return UnitOfWork(self.engine, writing=False)
 
     def writing(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, writing=True, queue=self._write_queue)
+        return UnitOfWork(self.engine, writing=True, queue=self._write_queue, changes=self.changes)
 
     async def dispose(self) -> None:
+        await self.changes.stop()
         await self.engine.dispose()

@@ -19,6 +19,7 @@ from ringforward.api.deps import (
     extensions_enabled,
     principal,
     query_flag,
+    wants_fresh,
 )
 from ringforward.api.errors import HttpError
 from ringforward.api.paging import paged
@@ -100,7 +101,8 @@ async def read_rule(
     request: Request, accountId: str, extensionId: str, ruleId: str, who: Caller, db: Db
 ) -> JSONResponse:
     show_inactive = query_flag(request, "showInactiveNumbers")
-    view = await use_cases.get_rule(db, who, accountId, extensionId, ruleId)
+    fresh = wants_fresh(request)
+    view = await use_cases.get_rule(db, who, accountId, extensionId, ruleId, fresh=fresh)
     return _rule_response(request, view, show_inactive=show_inactive)
 
 

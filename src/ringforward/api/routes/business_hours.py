@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import Request
 
 from ringforward.api.body import read_json
-from ringforward.api.deps import BaseUrl, Caller, Db, extension_router
+from ringforward.api.deps import BaseUrl, Caller, Db, extension_router, wants_fresh
 from ringforward.api.render import business_hours_json
 from ringforward.service import business_hours as use_cases
 from ringforward.service.business_hours import HoursView
@@ -21,9 +21,11 @@ def _hours_json(base: str, view: HoursView) -> dict[str, Any]:
 
 @router.get("")
 async def read_hours(
-    accountId: str, extensionId: str, who: Caller, db: Db, base: BaseUrl
+    request: Request, accountId: str, extensionId: str, who: Caller, db: Db, base: BaseUrl
 ) -> dict[str, Any]:
-    return _hours_json(base, await use_cases.get_business_hours(db, who, accountId, extensionId))
+    fresh = wants_fresh(request)
+    view = await use_cases.get_business_hours(db, who, accountId, extensionId, fresh=fresh)
+    return _hours_json(base, view)
 
 
 @router.put("")

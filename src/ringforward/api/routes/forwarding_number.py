@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import Request, Response
 
 from ringforward.api.body import read_json
-from ringforward.api.deps import BaseUrl, Caller, Db, Paging, extension_router
+from ringforward.api.deps import BaseUrl, Caller, Db, Paging, extension_router, wants_fresh
 from ringforward.api.paging import paged
 from ringforward.api.render import extension_uri, forwarding_number_json
 from ringforward.service import forwarding_numbers as use_cases
@@ -30,7 +30,9 @@ async def list_numbers(
     page: Paging,
     base: BaseUrl,
 ) -> dict[str, Any]:
-    listed = await use_cases.list_forwarding_numbers(db, who, accountId, extensionId)
+    listed = await use_cases.list_forwarding_numbers(
+        db, who, accountId, extensionId, fresh=wants_fresh(request)
+    )
     extension = listed.target.extension
     collection = extension_uri(base, extension.account_id, extension.id)
     chunk, fields = paged(

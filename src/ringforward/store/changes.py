@@ -1,0 +1,143 @@
+"""Whether the database may have changed since a moment: what in-memory caches check.
+
+A cache takes a *stamp* before it reads the database and keeps it with what it read; the
+entry may be served only while the current stamp is still equal. A stamp of ``None``
+means "cannot tell": the caller must read the database.
+
+- Writes of this process bump a local counter right after their commit, so they are seen
+  by this process before the write returns.
+- SQLite: every commit, by any process or tool, rewrites the header of the WAL index in
+  the ``-shm`` file (SQLite's file format, "WAL-index format": the header holds a change
+  counter, the last valid frame and the WAL salts). Reading those 48 bytes is one small
+  read of shared memory, with no database round trip, and sees another process's commit
+  as soon as it is made. Without a ``-shm`` file (no open connection, or not in WAL mode)
+  the stamp is ``None``.
+- PostgreSQL, same host: after its commit, every write transaction writes 16 random bytes
+  to a small file named after the database URL in the temporary directory, which every
+  process of the host on that database reads into its stamp; so a client that got a 2xx
+  for a write reads it back on its next request, whichever worker answers it.
+- PostgreSQL, other hosts: every writing transaction sends ``NOTIFY ringforward_changes`` (delivered
+  at its commit, and only if it commits); each process listens on one connection and bumps
+  a counter per notification. Other processes and hosts see a change once the notification
+  arrives (measured in docs/architecture.md). Until the listener is connected, or after it
+  is lost, the stamp is ``None``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Hashable
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+log = logging.getLogger("ringforward")
+
+CHANNEL = "ringforward_changes"
+_WAL_INDEX_HEADER = 48
+
+
+class ChangeWatch:
+    def __init__(self, url: str, host_directory: str | None = None) -> None:
+        parsed = make_url(url)
+        self._sqlite = parsed.get_backend_name() == "sqlite"
+        path = parsed.database if self._sqlite else None
+        self._shm = f"{path}-shm" if path and path != ":memory:" else None
+        self._url = url
+        self._local = 0
+        self._remote = 0
+        self._listener: Any = None
+        # Sent with this process's notifications, so its listener can skip its own writes
+        # (already counted by ``committed``) instead of dropping every cached answer again.
+        self.origin = os.urandom(8).hex()
+        digest = hashlib.sha256(url.encode()).hexdigest()[:24]
+        # Processes of one host share this directory; RINGFORWARD_CHANGES_DIR can name it.
+        directory = (
+            host_directory or os.environ.get("RINGFORWARD_CHANGES_DIR") or tempfile.gettempdir()
+        )
+        self._host_file = os.path.join(directory, f"ringforward-{digest}.changes")
+
+    @property
+    def notifies(self) -> bool:
+        """True when writing transactions must send the change notification."""
+        return not self._sqlite
+
+    def committed(self) -> None:
+        """A write transaction of this process has just committed."""
+        self._local += 1
+        if not self._sqlite:
+            self._touch_host_file()
+
+    def _touch_host_file(self) -> None:
+        try:
+            fd = os.open(self._host_file, os.O_WRONLY | os.O_CREAT, 0o600)
+        except OSError as error:
+            log.warning("cannot mark a change in %s: %s", self._host_file, error)
+            return
+        try:
+            os.pwrite(fd, os.urandom(16), 0)
+        finally:
+            os.close(fd)
+
+    def _host_mark(self) -> bytes | None:
+        try:
+            fd = os.open(self._host_file, os.O_RDONLY)
+        except FileNotFoundError:
+            return b""  # no process of this host has written yet
+        except OSError:
+            return None
+        try:
+            return os.pread(fd, 16, 0)
+        finally:
+            os.close(fd)
+
+    def stamp(self) -> Hashable | None:
+        if self._sqlite:
+            header = self._wal_index_header()
+            return None if header is None else (self._local, header)
+        if self._listener is None or self._listener.is_closed():
+            return None
+        mark = self._host_mark()
+        return None if mark is None else (self._local, self._remote, mark)
+
+    def _wal_index_header(self) -> bytes | None:
+        if self._shm is None:
+            return None
+        try:
+            fd = os.open(self._shm, os.O_RDONLY)
+        except OSError:
+            return None
+        try:
+            header = os.pread(fd, _WAL_INDEX_HEADER, 0)
+        finally:
+            os.close(fd)
+        return header if len(header) == _WAL_INDEX_HEADER else None
+
+    async def start(self) -> None:
+        """Listen for other processes' changes (PostgreSQL); nothing to do on SQLite."""
+        if self._sqlite:
+            return
+        import asyncpg
+
+        url = make_url(self._url).set(drivername="postgresql")
+        dsn = url.render_as_string(hide_password=False)
+        try:
+            listener = await asyncpg.connect(dsn)
+            await listener.add_listener(CHANNEL, self._notified)
+        except (OSError, asyncpg.PostgresError) as error:
+            # Without the listener every read goes to the database: slower, never stale.
+            log.warning("change notifications unavailable: %s", error)
+            return
+        self._listener = listener
+
+    def _notified(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:
+        if payload != self.origin:
+            self._remote += 1
+
+    async def stop(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            await listener.close()
