@@ -22,6 +22,7 @@ from ringforward.domain.errors import AuthenticationError, OAuthError
 from ringforward.service import auth
 from ringforward.service.access import Principal
 from ringforward.service.auth import GrantClient
+from ringforward.service.login_guard import LoginGuard
 from ringforward.service.principal_cache import PrincipalCache
 from ringforward.service.provisioning import (
     DEMO_ADMIN_ID,
@@ -76,7 +77,12 @@ def count_statements(db: Database) -> list[str]:
 
 async def login(db: Database) -> str:
     grant = await auth.password_grant(
-        db, CLIENT, username="admin@example.com", extension=None, password=DEMO_PASSWORD
+        db,
+        CLIENT,
+        username="admin@example.com",
+        extension=None,
+        password=DEMO_PASSWORD,
+        guard=LoginGuard(),
     )
     return grant.access_token
 
@@ -151,7 +157,7 @@ async def test_a_deleted_extension_is_refused_in_the_other_process(
     here, there = pair
     token = await login(here)
     await auth.authenticate(there, token)
-    for table in ("answering_rules", "forwarding_numbers", "tokens"):
+    for table in ("answering_rules", "forwarding_numbers", "tokens", "devices"):
         await write(here, f"DELETE FROM {table} WHERE extension_id = :ext", ext=DEMO_ADMIN_ID)
     await write(here, "DELETE FROM extensions WHERE id = :ext", ext=DEMO_ADMIN_ID)
     await refused_within(there, token, CROSS_PROCESS_BOUND)
