@@ -18,6 +18,9 @@ from ringforward.api.routes import (
     answering_rule,
     business_hours,
     callflow,
+    comm_rules,
+    comm_states,
+    features,
     forwarding_number,
     history,
     oauth,
@@ -71,6 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         business_hours,
         callflow,
         history,
+        features,
+        comm_states,
+        comm_rules,
     ):
         app.include_router(module.router)
     install_rate_limits(app, settings)

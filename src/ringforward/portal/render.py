@@ -27,6 +27,7 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates"))
 TEMPLATES.env.trim_blocks = True
 TEMPLATES.env.lstrip_blocks = True
 
+
 @dataclass(frozen=True)
 class Problem:
     """A refused change: which control it belongs to (``where``), the parameter the

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from ringforward.domain.comm_handling.model import ENHANCED, GENERATIONS, LEGACY
 from ringforward.domain.errors import ConflictError, invalid, not_found
 from ringforward.domain.model import Account, Extension
 from ringforward.domain.phone import normalize_phone_number
 from ringforward.domain.schedule import checked_time_zone
+from ringforward.service.comm_setup import set_up_extension
 from ringforward.service.provisioning import create_extension
 from ringforward.service.secrets import hash_password
+from ringforward.store.comm_repository import CommRepository
 from ringforward.store.database import Database
 from ringforward.store.repository import Repository
 
@@ -15,9 +18,17 @@ MIN_PASSWORD_LENGTH = 8
 
 
 async def add_account(
-    db: Database, *, name: str, main_number: str, time_zone: str, country: str = "US"
+    db: Database,
+    *,
+    name: str,
+    main_number: str,
+    time_zone: str,
+    country: str = "US",
+    call_handling: str = LEGACY,
 ) -> Account:
     """A new account with the next free id; its first admin is added with add_extension."""
+    if call_handling not in GENERATIONS:
+        raise invalid("callHandling", f"must be one of {', '.join(GENERATIONS)}")
     if not name.strip():
         raise invalid("name", "an account needs a name")
     if len(country) != 2 or not country.isalpha():
@@ -32,6 +43,7 @@ async def add_account(
             str(await repo.next_id("account")), name.strip(), number, zone, country.upper()
         )
         await repo.insert_account(account)
+        await CommRepository(uow).set_generation(account.id, call_handling)
         return account
 
 
@@ -76,6 +88,9 @@ async def add_extension(
             time_zone=zone,
         )
         await create_extension(repo, extension, password)
+        comm = CommRepository(uow)
+        if await comm.generation(account_id) == ENHANCED:
+            await set_up_extension(comm, extension.id)
         return extension
 
 

@@ -17,7 +17,9 @@ from ringforward.domain.model import (
     UnconditionalForwarding,
     default_rule_name,
 )
+from ringforward.service.enhanced_demo import load_enhanced_demo
 from ringforward.service.secrets import hash_password
+from ringforward.store.comm_repository import CommRepository
 from ringforward.store.database import Database
 from ringforward.store.repository import Repository
 
@@ -111,6 +113,7 @@ async def load_demo(db: Database) -> bool:
         await repo.insert_forwarding_number(
             ForwardingNumber("88880001", OTHER_ADMIN_ID, "+13125550100", "Other Phone", "Other", 1)
         )
+        await load_enhanced_demo(repo, CommRepository(uow), DEMO_PASSWORD)
         return True
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import jsonpatch
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from ringforward.api.body import check_schema, read_json
@@ -13,13 +13,17 @@ from ringforward.api.deps import base_url, database, extensions_enabled, princip
 from ringforward.api.errors import HttpError
 from ringforward.api.paging import page_request, paged
 from ringforward.api.render import extension_uri, rule_json
+from ringforward.api.routes.generation_guard import legacy_only
 from ringforward.domain.errors import ConflictError, invalid
 from ringforward.domain.model import RULE_TYPES
 from ringforward.service import answering_rules as use_cases
 from ringforward.service.answering_rules import RuleFilter, RuleView
 from ringforward.service.rules_store import etag_of
 
-router = APIRouter(prefix="/restapi/v1.0/account/{accountId}/extension/{extensionId}")
+router = APIRouter(
+    prefix="/restapi/v1.0/account/{accountId}/extension/{extensionId}",
+    dependencies=[Depends(legacy_only)],
+)
 JSON_PATCH = "application/json-patch+json"
 
 
