@@ -44,9 +44,7 @@ def _backend_flag(client: httpx.Client) -> str:
     return value
 
 
-def test_features_tell_legacy_from_enhanced(
-    legacy: httpx.Client, enhanced: httpx.Client
-) -> None:
+def test_features_tell_legacy_from_enhanced(legacy: httpx.Client, enhanced: httpx.Client) -> None:
     assert _backend_flag(legacy) == "false"
     assert _backend_flag(enhanced) == "true"
 
