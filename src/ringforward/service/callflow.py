@@ -11,10 +11,12 @@ from ringforward.domain.callflow import (
     call_flow_to_json,
     simulate,
 )
+from ringforward.domain.comm_handling.callflow import simulate_enhanced
 from ringforward.domain.errors import invalid
 from ringforward.domain.model import Account, Extension
 from ringforward.domain.phone import normalize_phone_number
 from ringforward.service.access import Principal, resolve_target
+from ringforward.service.comm_callflow import load_enhanced
 from ringforward.store.database import Database
 from ringforward.store.repository import Repository
 
@@ -93,6 +95,10 @@ async def simulate_call(
         repo = Repository(uow)
         target = await resolve_target(repo, principal, account_ref, extension_ref)
         call = parse_call(at, caller, called, region=target.account.country)
+        enhanced = await load_enhanced(uow, target)
+        if enhanced is not None:
+            flow = simulate_enhanced(enhanced, call, region=target.account.country)
+            return call_flow_to_json(flow)
         first = await _handling(repo, target.account, target.extension)
         reachable = await _transfer_closure(repo, target.account, first)
     flow = simulate(first, call, load_extension=reachable.get, region=target.account.country)

@@ -101,7 +101,6 @@ def default_dispatching(state_id: str) -> dict[str, Any]:
         return {
             "type": "RingInOrder",
             "actions": [
-                apps_action(),
                 {
                     "type": "RingGroupAction",
                     "enabled": True,
