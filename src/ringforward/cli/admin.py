@@ -69,6 +69,18 @@ def add_account(
     typer.echo(account.id)
 
 
+@admin_app.command("upgrade-account")
+def upgrade_account(
+    account_id: Annotated[str, typer.Argument(metavar="ID", help="Account id.")],
+    db: DbOption = None,
+) -> None:
+    """Move an account to enhanced call handling, keeping who rings when unchanged."""
+    from ringforward.service.comm_upgrade import upgrade_account as use_case
+
+    count = _run(db, use_case, account_id=account_id)
+    typer.echo(f"Account {account_id} uses enhanced call handling ({count} extensions).")
+
+
 @admin_app.command("add-extension")
 def add_extension(
     account: Annotated[str, typer.Option(help="Account id.")],

@@ -97,8 +97,15 @@ def _condition_holds(
         return False
     if "endDateTime" in schedule and naive >= datetime.fromisoformat(schedule["endDateTime"]):
         return False
-    triggers = schedule.get("triggers") or []
-    return not triggers or any(_trigger_holds(t, local, handling.time_zone) for t in triggers)
+    # Triggers of one type are alternatives; each type given must hold (a weekly trigger and
+    # a date range together mean "these hours, within these dates").
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for trigger in schedule.get("triggers") or []:
+        by_type.setdefault(trigger["triggerType"], []).append(trigger)
+    return all(
+        any(_trigger_holds(t, local, handling.time_zone) for t in group)
+        for group in by_type.values()
+    )
 
 
 def select(
