@@ -18,6 +18,7 @@ from ringforward.api.routes import (
     answering_rule,
     business_hours,
     callflow,
+    comm_history,
     comm_rules,
     comm_states,
     features,
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         features,
         comm_states,
         comm_rules,
+        comm_history,
     ):
         app.include_router(module.router)
     install_rate_limits(app, settings)
