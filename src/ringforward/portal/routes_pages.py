@@ -7,6 +7,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ringforward.domain.errors import DomainError
 from ringforward.domain.model import BUSINESS_HOURS_RULE_ID
+from ringforward.portal.enhanced import is_enhanced, render_enhanced
 from ringforward.portal.forms import first, form_values
 from ringforward.portal.pages import begin_change, call_handling_url, render_call_handling
 from ringforward.portal.render import (
@@ -127,4 +128,6 @@ async def call_handling(
     session = await current_session(request)
     if session is None:
         return sign_in_redirect(request)
+    if await is_enhanced(request, session.principal, extension_id):
+        return await render_enhanced(request, session, extension_id, rule)
     return await render_call_handling(request, session, extension_id, rule)

@@ -1,0 +1,180 @@
+"""The call-handling page of an enhanced extension: its states, their ring groups, and
+the duration of each group, with the same "Who rings" panel as the v1 page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from ringforward.domain.comm_handling.model import ENHANCED, STATE_NAMES
+from ringforward.domain.errors import DomainError, invalid
+from ringforward.portal.forms import first
+from ringforward.portal.pages import begin_change, extension_url
+from ringforward.portal.render import PORTAL, Problem, error_page, page, problem_of, redirect
+from ringforward.portal.session import database
+from ringforward.portal.who_rings import who_rings_context
+from ringforward.service import comm_interaction, comm_states
+from ringforward.service.access import CURRENT, Principal
+from ringforward.service.comm_generation import extension_generation
+from ringforward.service.portal_login import PortalSession
+
+router = APIRouter(prefix="/portal/extensions/{extension_id}/states/{state_id}")
+
+
+@dataclass(frozen=True)
+class GroupView:
+    number: int
+    position: int
+    enabled: bool
+    duration: int
+    offset: int
+    targets: tuple[str, ...]
+
+
+def _target_label(target: dict[str, Any]) -> str:
+    if "destination" in target:
+        phone = str(target["destination"]["phoneNumber"])
+        return f"{phone} ({target['name']})" if target.get("name") else phone
+    if "extension" in target:
+        return f"Extension {target['extension']['id']}"
+    return str(target.get("name") or target["type"])
+
+
+def _ending(dispatching: dict[str, Any]) -> str:
+    for action in dispatching["actions"]:
+        if action["type"] == "TerminatingAction":
+            target = action["targets"][0]
+            where = target.get("destination", {}).get("phoneNumber") or target.get(
+                "extension", {}
+            ).get("id")
+            return f"then {target['name']}" + (f" {where}" if where else "")
+    return "then the call ends"
+
+
+def group_views(dispatching: dict[str, Any]) -> list[GroupView]:
+    views = []
+    number = 0
+    for position, action in enumerate(dispatching["actions"]):
+        if action["type"] != "RingGroupAction":
+            continue
+        number += 1
+        views.append(
+            GroupView(
+                number,
+                position,
+                bool(action["enabled"]),
+                int(action["duration"]),
+                int(action.get("customStartOffset", 0)),
+                tuple(_target_label(t) for t in action["targets"]),
+            )
+        )
+    return views
+
+
+async def is_enhanced(request: Request, principal: Principal, extension_id: str) -> bool:
+    try:
+        generation = await extension_generation(database(request), principal, CURRENT, extension_id)
+    except DomainError:
+        return False
+    return generation == ENHANCED
+
+
+def state_url(extension_id: str, state_id: str) -> str:
+    return f"{extension_url(extension_id)}/call-handling?rule={quote(state_id, safe='')}"
+
+
+async def render_enhanced(
+    request: Request,
+    session: PortalSession,
+    extension_id: str,
+    state_id: str,
+    *,
+    problem: Problem | None = None,
+) -> Response:
+    db = database(request)
+    try:
+        pairs = await comm_states.list_state_rules(db, session.principal, CURRENT, extension_id)
+        rules = await comm_interaction.list_rules(db, session.principal, CURRENT, extension_id)
+    except DomainError as error:
+        return error_page(request, session, error)
+    state_ids = [rule.item_id for rule, _state in pairs]
+    selected = state_id if state_id in state_ids else state_ids[0]
+    rule, state = next((r, s) for r, s in pairs if r.item_id == selected)
+    context: dict[str, Any] = {
+        "extension_id": extension_id,
+        "tabs": [
+            {
+                "id": r.item_id,
+                "caption": STATE_NAMES[r.item_id],
+                "enabled": s.document["enabled"],
+                "selected": r.item_id == selected,
+            }
+            for r, s in pairs
+        ],
+        "state": state.document,
+        "dispatching_type": rule.document["type"],
+        "groups": group_views(rule.document),
+        "ending": _ending(rule.document),
+        "interaction_rules": [r.document for r in rules],
+        "version": rule.version,
+        "base": f"{PORTAL}/extensions/{quote(extension_id, safe='')}",
+        "problem": problem,
+    }
+    context |= await who_rings_context(
+        request,
+        session.principal,
+        extension_id,
+        at=request.query_params.get("at", ""),
+        caller=request.query_params.get("caller", ""),
+    )
+    status = problem.status if problem else 200
+    return page(request, "enhanced.html", context, session=session, status=status)
+
+
+@router.post("/groups/duration")
+async def set_duration(request: Request, extension_id: str, state_id: str) -> Response:
+    """Set one RingGroupAction's duration; the rest of the dispatching is sent back as is."""
+    begun = await begin_change(request)
+    if isinstance(begun, Response):
+        return begun
+    session, values = begun
+    db = database(request)
+    try:
+        position = int(first(values, "position") or "-1")
+        duration = int(first(values, "duration") or "0")
+    except ValueError:
+        return await render_enhanced(
+            request,
+            session,
+            extension_id,
+            state_id,
+            problem=problem_of(invalid("duration", "must be a whole number"), "duration"),
+        )
+    try:
+        rule, _state = await comm_states.get_state_rule(
+            db, session.principal, CURRENT, extension_id, state_id
+        )
+        if first(values, "version") != str(rule.version):
+            raise invalid("version", "the rule changed since the page was loaded; try again")
+        actions = list(rule.document["actions"])
+        if not 0 <= position < len(actions) or actions[position]["type"] != "RingGroupAction":
+            raise invalid("position", "no such ring group")
+        actions[position] = {**actions[position], "duration": duration}
+        await comm_states.patch_state_rule(
+            db,
+            session.principal,
+            CURRENT,
+            extension_id,
+            state_id,
+            {"dispatching": {**rule.document, "actions": actions}},
+            if_match=None,
+        )
+    except DomainError as error:
+        return await render_enhanced(
+            request, session, extension_id, state_id, problem=problem_of(error, "duration")
+        )
+    return redirect(request, state_url(extension_id, state_id))
