@@ -86,3 +86,55 @@ def test_an_out_of_range_duration_is_refused_and_changes_nothing(
     page.get_by_role("button", name="Save duration of ring group 1").click()
     expect(page.get_by_text("from 5 to 300")).to_be_visible()
     assert durations(server) == [15]
+
+
+def add_groups(server: LiveServer, *phones: str) -> None:
+    token = server.token(ENHANCED)
+    headers = {"Authorization": f"Bearer {token}"}
+    rule = httpx.get(f"{server.base_url}{RULE}", headers=headers).json()
+    actions = rule["dispatching"]["actions"]
+    for phone in phones:
+        actions.insert(
+            -1,
+            {
+                "type": "RingGroupAction",
+                "enabled": True,
+                "duration": 10,
+                "targets": [
+                    {"type": "PhoneNumberRingTarget", "destination": {"phoneNumber": phone}}
+                ],
+            },
+        )
+    body = {"dispatching": {"type": "RingInOrder", "actions": actions}}
+    assert httpx.patch(f"{server.base_url}{RULE}", json=body, headers=headers).status_code == 200
+
+
+def phones(server: LiveServer) -> list[list[str]]:
+    actions = work_hours(server)["dispatching"]["actions"]
+    return [
+        [t["destination"]["phoneNumber"] for t in a["targets"]]
+        for a in actions
+        if a["type"] == "RingGroupAction"
+    ]
+
+
+def test_create_ring_group_and_move_a_group(page: Page, server: LiveServer) -> None:
+    add_groups(server, "+12125550171", "+12125550172")
+    open_page(page, server)
+    page.get_by_label("Select ring group 1").check()
+    page.get_by_label("Select ring group 3").check()
+    page.get_by_role("button", name="Create Ring Group").click()
+    expect(page.get_by_role("listitem", name="Ring group 1")).to_contain_text("+12125550172")
+    assert phones(server) == [["+16505550100", "+12125550172"], ["+12125550171"]]
+    page.get_by_role("button", name="Move ring group 2 up").click()
+    expect(page.get_by_role("listitem", name="Ring group 1")).to_contain_text("+12125550171")
+    assert phones(server) == [["+12125550171"], ["+16505550100", "+12125550172"]]
+
+
+def test_create_ring_group_needs_two_groups(page: Page, server: LiveServer) -> None:
+    add_groups(server, "+12125550173")
+    open_page(page, server)
+    page.get_by_label("Select ring group 1").check()
+    page.get_by_role("button", name="Create Ring Group").click()
+    expect(page.get_by_text("at least two ring groups")).to_be_visible()
+    assert phones(server) == [["+16505550100"], ["+12125550173"]]

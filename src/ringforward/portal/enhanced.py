@@ -3,6 +3,7 @@ the duration of each group, with the same "Who rings" panel as the v1 page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -11,8 +12,9 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from ringforward.domain.comm_handling.model import ENHANCED, STATE_NAMES
+from ringforward.domain.comm_handling.ring_groups import merge_groups, move_group
 from ringforward.domain.errors import DomainError, invalid
-from ringforward.portal.forms import first
+from ringforward.portal.forms import FormValues, first
 from ringforward.portal.pages import begin_change, extension_url
 from ringforward.portal.render import PORTAL, Problem, error_page, page, problem_of, redirect
 from ringforward.portal.session import database
@@ -133,6 +135,66 @@ async def render_enhanced(
     )
     status = problem.status if problem else 200
     return page(request, "enhanced.html", context, session=session, status=status)
+
+
+Edit = Callable[[dict[str, Any], FormValues], dict[str, Any]]
+
+
+async def _change(request: Request, extension_id: str, state_id: str, edit: Edit) -> Response:
+    """Apply ``edit`` to the state rule's dispatching through the API's use case (checks,
+    permissions, version and audit included); a refusal is shown on the page."""
+    begun = await begin_change(request)
+    if isinstance(begun, Response):
+        return begun
+    session, values = begun
+    db = database(request)
+    try:
+        rule, _state = await comm_states.get_state_rule(
+            db, session.principal, CURRENT, extension_id, state_id
+        )
+        if first(values, "version") != str(rule.version):
+            raise invalid("version", "the rule changed since the page was loaded; try again")
+        await comm_states.patch_state_rule(
+            db,
+            session.principal,
+            CURRENT,
+            extension_id,
+            state_id,
+            {"dispatching": edit(rule.document, values)},
+        )
+    except DomainError as error:
+        return await render_enhanced(
+            request, session, extension_id, state_id, problem=problem_of(error, "groups")
+        )
+    return redirect(request, state_url(extension_id, state_id))
+
+
+def _numbers(values: FormValues, key: str) -> list[int]:
+    try:
+        return [int(raw) for raw in values.get(key) or ()]
+    except ValueError as error:
+        raise invalid(key, "must be a whole number") from error
+
+
+@router.post("/groups/create")
+async def create_group(request: Request, extension_id: str, state_id: str) -> Response:
+    """Put the ticked ring groups together ("Create Ring Group")."""
+    return await _change(
+        request,
+        extension_id,
+        state_id,
+        lambda dispatching, values: merge_groups(dispatching, _numbers(values, "group")),
+    )
+
+
+@router.post("/groups/move")
+async def move(request: Request, extension_id: str, state_id: str) -> Response:
+    def edit(dispatching: dict[str, Any], values: FormValues) -> dict[str, Any]:
+        (number,) = _numbers(values, "group") or [0]
+        (to,) = _numbers(values, "to") or [0]
+        return move_group(dispatching, number, to)
+
+    return await _change(request, extension_id, state_id, edit)
 
 
 @router.post("/groups/duration")
