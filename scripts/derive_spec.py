@@ -4,6 +4,12 @@ Usage: uv run python scripts/derive_spec.py ../shared/spec/ringcentral-openapi.j
 Writes src/ringforward/api/openapi/ringcentral-subset.json: only the operations we
 implement and the components they reach, so request validation and our published
 document use RingCentral's own field names, enums and response schemas.
+
+It also writes tests/support/ringcentral-test-spec.json: the operations the tests check our
+answers against that the service does not publish (``GET /restapi/{apiVersion}``: in the
+published document its template would also match ``/restapi/openapi.json`` and change that
+path's throttling group), with the components they reach. The tests read both files and
+nothing outside the repository.
 """
 
 from __future__ import annotations
@@ -48,7 +54,13 @@ OPERATIONS = {
     f"{V2}/voice/forwarding-targets": ["get", "delete"],
     f"{V2}/voice/forwarding-targets/devices/{{deviceId}}/extensions": ["get"],
 }
-OUTPUT = Path(__file__).resolve().parents[1] / "src/ringforward/api/openapi/ringcentral-subset.json"
+# Checked by the tests only; see the module's docstring.
+TEST_OPERATIONS = {
+    "/restapi/{apiVersion}": ["get"],
+}
+ROOT = Path(__file__).resolve().parents[1]
+OUTPUT = ROOT / "src/ringforward/api/openapi/ringcentral-subset.json"
+TEST_OUTPUT = ROOT / "tests/support/ringcentral-test-spec.json"
 
 
 def _refs(node: Any) -> set[str]:
@@ -65,9 +77,9 @@ def _refs(node: Any) -> set[str]:
     return found
 
 
-def derive(spec: dict[str, Any]) -> dict[str, Any]:
+def derive(spec: dict[str, Any], operations: dict[str, list[str]] = OPERATIONS) -> dict[str, Any]:
     paths: dict[str, Any] = {}
-    for path, methods in OPERATIONS.items():
+    for path, methods in operations.items():
         source = spec["paths"][path]
         paths[path] = {m: source[m] for m in methods}
         if "parameters" in source:
@@ -96,12 +108,34 @@ def derive(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def derive_test_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """The test-only operations, with only the components the service subset lacks."""
+    served = derive(spec)["components"]
+    extra = derive(spec, TEST_OPERATIONS)
+    extra["info"] = {
+        "title": "RingCentral operations the tests check but ringforward does not publish",
+        "version": "1.0",
+        "description": "Read by tests/support/spec.py beside ringcentral-subset.json.",
+    }
+    extra["components"] = {
+        kind: missing
+        for kind, nodes in extra["components"].items()
+        if (missing := {k: v for k, v in nodes.items() if k not in served.get(kind, {})})
+    }
+    return extra
+
+
+def _write(path: Path, document: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {path} ({path.stat().st_size} bytes)")
+
+
 def main() -> None:
     source = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/spec/ringcentral-openapi.json")
-    subset = derive(json.loads(source.read_text()))
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(json.dumps(subset, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {OUTPUT} ({OUTPUT.stat().st_size} bytes)")
+    spec = json.loads(source.read_text())
+    _write(OUTPUT, derive(spec))
+    _write(TEST_OUTPUT, derive_test_spec(spec))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.support.servers import (
     LiveServer,
@@ -18,6 +19,21 @@ from tests.support.servers import (
 # CI sets this so that a missing PostgreSQL fails the run instead of skipping tests.
 REQUIRE_POSTGRES = os.environ.get("RINGFORWARD_REQUIRE_POSTGRES") == "1"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+# Property tests take their example counts from a profile, not from each test. No deadline
+# per example: a busy two-core machine would miss it for reasons of its own. "dev" explores
+# further and remembers failing examples; "ci" (CI=true) runs the same examples every time.
+settings.register_profile("dev", max_examples=200, deadline=None)
+settings.register_profile(
+    "ci",
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 
 def make_database_url(backend: str, tmp_path: Path) -> str:
@@ -46,8 +62,17 @@ def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
-    """A fresh demo server on each backend, stopped after the test."""
+    """A fresh demo server on each backend (in the test process), stopped after the test."""
     server = LiveServer(database_url, log_path=tmp_path / "server.log").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def server_process(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    """A fresh demo server on each backend as a ``ringforward serve`` process, for the tests
+    where the process is the point: a kill, a restart, what a client sees end to end."""
+    server = LiveServer(database_url, log_path=tmp_path / "server.log", process=True).start()
     yield server
     server.stop()
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.api.helpers import ADMIN, OTHER, USER
+from tests.support.rest import ADMIN, OTHER, USER
 from tests.support.servers import LiveServer
 
 

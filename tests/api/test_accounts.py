@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.api.helpers import (
+from tests.support.rest import (
     ACCOUNT_ID,
     ACCOUNT_SPEC,
     ADMIN_EXT,

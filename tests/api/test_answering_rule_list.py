@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.api.helpers import (
+from tests.support.rest import (
     RULE_SPEC,
     RULES_SPEC,
     USER_EXT,

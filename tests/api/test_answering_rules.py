@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.helpers import (
+from tests.support.rest import (
     DEMO_NUMBER_ID,
     OTHER_EXT,
     RULE_SPEC,

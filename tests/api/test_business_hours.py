@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.helpers import (
+from tests.support.rest import (
     HOURS_SPEC,
     RULE_SPEC,
     assert_refused,

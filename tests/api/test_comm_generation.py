@@ -7,14 +7,14 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.api.comm_helpers import (
+from tests.support.comm_rest import (
     ENHANCED,
     FEATURES_SPEC,
     STATES_SPEC,
     root_client,
     v2,
 )
-from tests.api.helpers import ADMIN, USER
+from tests.support.rest import ADMIN, USER
 from tests.support.servers import LiveServer
 from tests.support.spec import assert_matches_spec, assert_ringcentral_error
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.api.comm_helpers import (
+from tests.support.comm_rest import (
     ENHANCED,
     ENHANCED_USER,
     ENHANCED_USER_EXT,

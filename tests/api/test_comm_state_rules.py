@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.comm_helpers import (
+from tests.support.comm_rest import (
     DEMO_PHONE,
     ENHANCED,
     ENHANCED_ACCOUNT_ID,
@@ -25,7 +25,7 @@ from tests.api.comm_helpers import (
     v2,
     voicemail,
 )
-from tests.api.helpers import ADMIN_EXT, OTHER
+from tests.support.rest import ADMIN_EXT, OTHER
 from tests.support.servers import LiveServer
 from tests.support.spec import assert_matches_spec, assert_ringcentral_error
 

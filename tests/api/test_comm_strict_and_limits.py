@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.comm_helpers import ENHANCED, STATE_RULE_SPEC, ring_group, root_client, v2, voicemail
+from tests.support.comm_rest import (
+    ENHANCED,
+    STATE_RULE_SPEC,
+    ring_group,
+    root_client,
+    v2,
+    voicemail,
+)
 from tests.support.servers import LiveServer
 from tests.support.spec import assert_matches_spec, assert_ringcentral_error
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.api.garbage import GARBAGE_OBJECTS, GARBAGE_RAW
-from tests.api.helpers import (
+from tests.support.rest import (
     DEMO_NUMBER_ID,
     HOURS_SPEC,
     NUMBER_SPEC,

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.helpers import (
+from tests.support.rest import (
     ADMIN_DIRECT_NUMBER,
     DEMO_NUMBER_ID,
     MAIN_NUMBER,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -15,6 +14,7 @@ import httpx
 import pytest
 from jsonschema import Draft202012Validator
 
+from tests.support import cli
 from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, LiveServer
 from tests.support.spec import assert_ringcentral_error
 
@@ -269,13 +269,7 @@ def run_cli(server: LiveServer, *args: str, **env: str) -> subprocess.CompletedP
         "RINGCENTRAL_PASSWORD": PASSWORD,
         **env,
     }
-    return subprocess.run(
-        [sys.executable, "-m", "ringforward.cli.main", *args],
-        capture_output=True,
-        text=True,
-        env=variables,
-        timeout=60,
-    )
+    return cli.run_cli(*args, env=variables)
 
 
 def test_the_cli_shows_history_and_reverts(shared_server: LiveServer, admin: httpx.Client) -> None:

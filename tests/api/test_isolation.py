@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.helpers import (
+from tests.support.rest import (
     ACCOUNT_ID,
     ADMIN_EXT,
     DEMO_NUMBER_ID,

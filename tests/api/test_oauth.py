@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 import time
 from typing import Any
 
@@ -13,7 +11,8 @@ import jwt
 import pytest
 
 from ringforward.service.secrets import hash_token
-from tests.api.helpers import (
+from tests.support import cli
+from tests.support.rest import (
     ADMIN,
     ADMIN_EXT,
     NUMBERS_SPEC,
@@ -79,14 +78,7 @@ def admin_jwt(shared_server: LiveServer) -> str:
 
 
 def jwt_credential(server: LiveServer, extension: str) -> str:
-    command = ["jwt", "--extension", extension, "--db", server.db_url]
-    result = subprocess.run(
-        [sys.executable, "-m", "ringforward.cli.main", *command],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout.strip().splitlines()[-1]
+    return cli.jwt_credential(server.db_url, extension)
 
 
 # --- grants ----------------------------------------------------------------------------

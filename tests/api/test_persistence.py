@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.api.helpers import (
+from tests.support.rest import (
     DEMO_NUMBER_ID,
     USER,
     USER_EXT,
@@ -68,8 +68,8 @@ def make_changes_of_every_kind(admin: httpx.Client) -> None:
     ).raise_for_status()
 
 
-def test_every_change_survives_a_restart(live_server: LiveServer) -> None:
-    with live_server.client() as admin, live_server.client(USER) as user:
+def test_every_change_survives_a_restart(server_process: LiveServer) -> None:
+    with server_process.client() as admin, server_process.client(USER) as user:
         make_changes_of_every_kind(admin)
         create_number(user, label="Mine")
         before = snapshot(admin)
@@ -78,14 +78,14 @@ def test_every_change_survives_a_restart(live_server: LiveServer) -> None:
         # An all-or-nothing refusal just before the restart leaves nothing half-written.
         doomed = {"records": [{"id": DEMO_NUMBER_ID}, {"id": "12345"}]}
         assert admin.request("DELETE", numbers_path(), json=doomed).status_code == 404
-        revoked = live_server.token()
+        revoked = server_process.token()
         httpx.post(
-            f"{live_server.base_url}/restapi/oauth/revoke",
+            f"{server_process.base_url}/restapi/oauth/revoke",
             auth=(CLIENT_ID, CLIENT_SECRET),
             data={"token": revoked},
         ).raise_for_status()
 
-        live_server.restart()
+        server_process.restart()
 
         # Tokens live in the database too: the same clients go on working after the restart.
         assert snapshot(admin) == before, "the demo data must not be loaded over the changes"
@@ -94,7 +94,7 @@ def test_every_change_survives_a_restart(live_server: LiveServer) -> None:
         after = create_number(admin)
         assert after["id"] not in used_ids and int(after["id"]) > max(map(int, used_ids))
         gone = httpx.get(
-            f"{live_server.base_url}/restapi/v1.0/account/~",
+            f"{server_process.base_url}/restapi/v1.0/account/~",
             headers={"Authorization": f"Bearer {revoked}"},
         )
         assert gone.status_code == 401, "a revoked token stays revoked"

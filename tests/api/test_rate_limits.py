@@ -21,12 +21,15 @@ HEADERS = ("X-Rate-Limit-Group", "X-Rate-Limit-Limit", "X-Rate-Limit-Remaining")
 REQUIRE_REDIS = os.environ.get("RINGFORWARD_REQUIRE_REDIS") == "1"
 
 
-def limited_server(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> LiveServer:
+def limited_server(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None, process: bool = False
+) -> LiveServer:
     return LiveServer(
         f"sqlite:///{tmp_path / 'ringforward.db'}",
         extra_args=["--rate-limits", "default", *args],
         env=env or {},
         log_path=tmp_path / "server.log",
+        process=process,
     )
 
 
@@ -159,9 +162,9 @@ def test_two_server_processes_sharing_redis_share_one_budget(
 ) -> None:
     args = ("--rate-limit-storage", redis_url)
     env = {"RINGFORWARD_RATE_LIMIT_OVERRIDES": "Light=6"}
-    first = limited_server(tmp_path, *args, env=env).start()
+    first = limited_server(tmp_path, *args, env=env, process=True).start()
     # Started after the first, on the same database, so the demo data is loaded only once.
-    second = limited_server(tmp_path, *args, env=env).start()
+    second = limited_server(tmp_path, *args, env=env, process=True).start()
     try:
         token = first.token()
         headers = {"Authorization": f"Bearer {token}"}

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.helpers import (
+from tests.support.rest import (
     RULE_SPEC,
     assert_refused,
     create_custom_rule,

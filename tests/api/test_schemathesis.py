@@ -32,10 +32,11 @@ REAL_IDS = {
 
 @pytest.fixture(scope="module")
 def fuzzed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A server of its own: the fuzzer changes and deletes the demo data."""
+    """A server process of its own: the fuzzer changes and deletes the demo data, and the
+    process's log shows whether any request ended in a traceback."""
     directory = tmp_path_factory.mktemp("fuzzed")
     server = LiveServer(
-        f"sqlite:///{directory / 'ringforward.db'}", log_path=directory / "server.log"
+        f"sqlite:///{directory / 'ringforward.db'}", log_path=directory / "server.log", process=True
     ).start()
     yield server
     server.stop()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +14,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from ringforward.service.secrets import same_secret, verify_password
+from tests.support.cli import jwt_credential
 from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, LiveServer
 from tests.support.spec import assert_ringcentral_error
 
@@ -24,12 +23,14 @@ JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A server logging at debug level, so that the log test sees everything it writes."""
+    """A server process logging at debug level, so that the log test sees everything it
+    writes."""
     directory = tmp_path_factory.mktemp("security")
     running = LiveServer(
         f"sqlite:///{directory / 'ringforward.db'}",
         env={"RINGFORWARD_LOG_LEVEL": "debug"},
         log_path=directory / "server.log",
+        process=True,
     ).start()
     yield running
     running.stop()
@@ -162,13 +163,7 @@ def test_secrets_are_compared_in_constant_time_and_unknown_users_cost_a_hash() -
 
 
 def test_no_secret_reaches_the_server_log(server: LiveServer) -> None:
-    command = ["jwt", "--extension", "22222222", "--db", server.db_url]
-    jwt = subprocess.run(
-        [sys.executable, "-m", "ringforward.cli.main", *command],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()[-1]
+    jwt = jwt_credential(server.db_url, "22222222")
     password_login = login(server, "admin@example.com")
     jwt_login = grant(server, grant_type=JWT_GRANT, assertion=jwt).json()
     refreshed = grant(

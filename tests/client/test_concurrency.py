@@ -9,17 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.client.helpers import (
-    BUSINESS,
-    DEMO_NUMBER,
-    EXT,
-    A,
-    B,
-    cli_env,
-    jwt_credential,
-    run_cli_together,
-    snapshot,
-)
+from tests.client.helpers import cli_env, jwt_credential, run_cli_together
+from tests.support.rest import BUSINESS, DEMO_NUMBER, EXT, A, B, call_handling
 from tests.support.servers import LiveServer
 
 WRITERS = 20
@@ -59,7 +50,7 @@ def add_all_at_once(server: LiveServer) -> None:
         assert result.returncode == 0, (result.args, result.stderr)
         json.loads(result.stdout)
     with server.client() as client:
-        state = snapshot(client)
+        state = call_handling(client)
     expected = [
         [DEMO_NUMBER, *(p for p, g in zip(NUMBERS, TARGETS, strict=True) if g == 1)],
         [A, *(p for p, g in zip(NUMBERS, TARGETS, strict=True) if g == 2)],

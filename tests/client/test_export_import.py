@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,10 +11,11 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.client.helpers import DEMO_NUMBER, A, B, C, cli_env, reset_to_baseline
+from tests.client.helpers import cli_env
+from tests.support.cli import run_cli
+from tests.support.rest import DEMO_NUMBER, A, B, C, reset_to_baseline
 from tests.support.servers import LiveServer
 
-MAIN = [sys.executable, "-m", "ringforward.cli.main"]
 SOURCE, TARGET = "22222222", "22222223"
 HOURS = {"weeklyRanges": {"monday": [{"from": "08:00", "to": "12:00"}], "saturday": []}}
 RECEPTION = {
@@ -33,9 +33,7 @@ RECEPTION = {
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*MAIN, *args], env=env, capture_output=True, text=True, timeout=300, check=False
-    )
+    return run_cli(*args, env=env)
 
 
 def state(api: httpx.Client, extension: str) -> dict[str, Any]:

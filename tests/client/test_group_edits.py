@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ringforward.client import group_edits
@@ -79,7 +79,6 @@ def plans(settings: ForwardingSettings, draw: st.DrawFn) -> Operation:
     )
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_every_edit_is_idempotent_so_holding_means_reapplying_changes_nothing(
     data: st.DataObject,
@@ -93,7 +92,6 @@ def test_every_edit_is_idempotent_so_holding_means_reapplying_changes_nothing(
     assert operation(once) == once
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_re_applying_to_a_list_changed_by_others_is_idempotent_too(data: st.DataObject) -> None:
     start = data.draw(forwarding_lists())

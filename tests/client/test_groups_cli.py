@@ -9,19 +9,17 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.client.helpers import DEMO_NUMBER as D
-from tests.client.helpers import (
+from tests.client.helpers import cli_env, run_cli
+from tests.support.rest import DEMO_NUMBER as D
+from tests.support.rest import (
     LABELS,
     A,
     B,
     C,
     Snapshot,
-    cli_env,
+    call_handling,
     everything_else,
     reset_to_baseline,
-    run_cli,
-    run_cli_together,
-    snapshot,
 )
 from tests.support.servers import LiveServer
 
@@ -126,7 +124,7 @@ def test_list_prints_a_readable_table(
     assert result.returncode == 0, result.stderr
     for text in ("business-hours-rule", "Sequentially", D, A, B, C, "Alpha", "inactive"):
         assert text in result.stdout
-    assert snapshot(api) == base
+    assert call_handling(api) == base
 
 
 @pytest.mark.parametrize(("args", "groups", "mode"), VERBS, ids=[" ".join(v[0]) for v in VERBS])
@@ -140,7 +138,7 @@ def test_each_verb_changes_exactly_what_it_says(
 ) -> None:
     result = run_cli(env, *args, "--json")
     assert result.returncode == 0, result.stderr
-    after = snapshot(api)
+    after = call_handling(api)
     assert after.groups() == groups
     assert after.forwarding()["ringingMode"] == mode
     assert everything_else(after, keep_mode=False) == everything_else(base, keep_mode=False)
@@ -155,7 +153,7 @@ def test_add_registers_a_missing_number_and_changes_nothing_else(
     assert result.returncode == 0, result.stderr
     assert "Registered +16465550142" in result.stdout
     assert "Desk [2]" in result.stdout
-    after = snapshot(api)
+    after = call_handling(api)
     assert after.groups() == [(3, [D, A]), (2, [B, NEW])]
     added = set(after.numbers) - set(base.numbers)
     assert len(added) == 1
@@ -170,7 +168,7 @@ def test_adding_a_number_already_in_the_group_is_a_no_op(
     result = run_cli(env, "add", A, "--group", "1")
     assert result.returncode == 0, result.stderr
     assert "Nothing to change" in result.stdout
-    assert snapshot(api) == base
+    assert call_handling(api) == base
 
 
 def test_dry_run_of_every_verb_changes_nothing_and_shows_the_result(
@@ -180,8 +178,8 @@ def test_dry_run_of_every_verb_changes_nothing_and_shows_the_result(
     cases = [VERBS[i] for i in (0, 5, 6, 8, 9, 10, 11)]
     commands = [[*args, "--dry-run", "--json"] for args, _g, _m in cases]
     commands.append(["add", NEW, "--label", "New Phone", "--dry-run", "--json"])
-    results = run_cli_together(env, commands)
-    assert snapshot(api) == base, "a dry run changed the server"
+    results = [run_cli(env, *command) for command in commands]
+    assert call_handling(api) == base, "a dry run changed the server"
     for (args, groups, mode), result in zip(cases, results, strict=False):
         assert result.returncode == 0, (args, result.stderr)
         document = json.loads(result.stdout)
@@ -204,7 +202,7 @@ def test_dry_run_prints_the_difference_of_the_forwarding_list(
     assert f"-group 2 (2 rings): {B} (Bravo)" in lines
     assert f"+group 2 (2 rings): {B} (Bravo), {C} (Charlie)" in lines
     assert f"-inactive: {C} (Charlie)" in lines
-    assert snapshot(api) == base
+    assert call_handling(api) == base
 
 
 ERRORS: list[tuple[list[str], str]] = [
@@ -224,12 +222,12 @@ ERRORS: list[tuple[list[str], str]] = [
 def test_refused_operations_exit_1_with_the_message_and_change_nothing(
     env: dict[str, str], api: httpx.Client, base: Snapshot
 ) -> None:
-    results = run_cli_together(env, [args for args, _message in ERRORS])
+    results = [run_cli(env, *args) for args, _message in ERRORS]
     for (args, message), result in zip(ERRORS, results, strict=True):
         assert result.returncode == 1, (args, result.stdout, result.stderr)
         assert message in result.stderr, (args, result.stderr)
         assert "Traceback" not in result.stderr
-    assert snapshot(api) == base
+    assert call_handling(api) == base
 
 
 USAGE: list[list[str]] = [
@@ -241,11 +239,11 @@ USAGE: list[list[str]] = [
 
 
 def test_usage_errors_exit_2(env: dict[str, str], api: httpx.Client, base: Snapshot) -> None:
-    results = run_cli_together(env, USAGE)
+    results = [run_cli(env, *args) for args in USAGE]
     no_server = {k: v for k, v in env.items() if k != "RINGCENTRAL_SERVER_URL"}
     results.append(run_cli(no_server, "list"))
     for result in results:
         assert result.returncode == 2, (result.args, result.stdout, result.stderr)
         assert "Traceback" not in result.stderr
     assert "RINGCENTRAL_SERVER_URL" in results[-1].stderr
-    assert snapshot(api) == base
+    assert call_handling(api) == base

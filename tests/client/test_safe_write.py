@@ -17,16 +17,16 @@ from ringforward.client import (
     RingGroupEditor,
     SafeWritePolicy,
 )
-from tests.client.helpers import (
+from tests.support.rest import (
     BUSINESS,
     DEMO_NUMBER,
     EXT,
     A,
     B,
     C,
+    call_handling,
     everything_else,
     reset_to_baseline,
-    snapshot,
 )
 from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, LiveServer
 
@@ -87,7 +87,7 @@ def connected(server: LiveServer, other: httpx.Client) -> Iterator[InterferingCl
 
 
 def groups(client: httpx.Client) -> list[tuple[int, list[str]]]:
-    return snapshot(client).groups()
+    return call_handling(client).groups()
 
 
 def set_ring_count_of_group_1(client: httpx.Client, ring_count: int) -> None:
@@ -211,9 +211,9 @@ def test_a_number_registered_by_someone_else_meanwhile_is_used(
         ("POST", "/forwarding-number"),
         1,
     )
-    before = snapshot(other)
+    before = call_handling(other)
     result = RingGroupEditor(connected, policy=FAST).add(new, group=1)
-    after = snapshot(other)
+    after = call_handling(other)
     assert result.registered is not None and result.registered.label == "x"
     assert after.groups() == [(3, [D, A, new]), (2, [B])]
     assert len(after.numbers) == len(before.numbers) + 1
@@ -223,10 +223,10 @@ def test_a_number_registered_by_someone_else_meanwhile_is_used(
 def test_numbers_can_be_named_by_their_forwarding_number_id(
     other: httpx.Client, connected: InterferingClient
 ) -> None:
-    before = snapshot(other)
+    before = call_handling(other)
     editor = RingGroupEditor(connected, policy=FAST)
     editor.add(before.id_of(C), group=2)
     editor.remove(before.id_of(A))
-    after = snapshot(other)
+    after = call_handling(other)
     assert after.groups() == [(3, [D]), (2, [B, C])]
     assert after.numbers == before.numbers

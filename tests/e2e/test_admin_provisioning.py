@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 
+from tests.support.cli import run_cli
 from tests.support.servers import LiveServer
 
 
 def admin(
     db_url: str, *arguments: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ringforward.cli.main", "admin", *arguments, "--db", db_url],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-    )
+    return run_cli("admin", *arguments, "--db", db_url, env={**os.environ, **(env or {})})
 
 
 def test_provisioned_user_logs_in_with_the_provisioned_app_and_sees_only_its_account(

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.cli import run_cli
 from tests.support.servers import LiveServer
 from tests.support.spec import assert_ringcentral_error
 
@@ -94,9 +93,6 @@ def test_cli_simulate_prints_the_same_document(
     shared_server: LiveServer, at: str, caller: str | None, rule_id: str, final: tuple[str, int]
 ) -> None:
     command = [
-        sys.executable,
-        "-m",
-        "ringforward.cli.main",
         "simulate",
         "--extension",
         "22222222",
@@ -107,28 +103,17 @@ def test_cli_simulate_prints_the_same_document(
     ]
     if caller:
         command += ["--from", caller]
-    result = subprocess.run([*command, "--json"], capture_output=True, text=True, check=True)
+    result = run_cli(*command, "--json")
+    assert result.returncode == 0, result.stderr
     flow = json.loads(result.stdout)
     assert_shape(flow)
     assert flow["rule"]["id"] == rule_id
     assert (flow["then"]["action"], flow["then"]["at"]) == final
-    text = subprocess.run(command, capture_output=True, text=True, check=True)
+    text = run_cli(*command)
+    assert text.returncode == 0, text.stderr
     assert rule_id in text.stdout and final[0] in text.stdout
 
 
 def test_cli_simulate_unknown_extension_exits_1(shared_server: LiveServer) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ringforward.cli.main",
-            "simulate",
-            "--extension",
-            "404",
-            "--db",
-            shared_server.db_url,
-        ],
-        capture_output=True,
-        text=True,
-    )
+    result = run_cli("simulate", "--extension", "404", "--db", shared_server.db_url)
     assert result.returncode == 1 and "does not exist" in result.stderr

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from tests.api.comm_helpers import ENHANCED, ENHANCED_ADMIN_EXT, ring_group, root_client, v2
+from tests.support.comm_rest import ENHANCED, ENHANCED_ADMIN_EXT, ring_group, root_client, v2
 from tests.support.servers import LiveServer
 
 SIMULATE = f"/account/~/extension/{ENHANCED_ADMIN_EXT}/call-flow/simulate"

@@ -12,6 +12,7 @@ from typing import Any
 from ringforward.service.callflow import cli_principal, simulate_call
 from ringforward.service.provisioning import load_demo
 from ringforward.store.database import Database, migrate
+from ringforward.wire.callflow import call_flow_json
 from tests.e2e.test_admin_provisioning import admin
 from tests.unit.test_comm_upgrade_properties import answer_of
 
@@ -37,7 +38,7 @@ async def _grid(url: str) -> dict[tuple[str, str, str | None], Any]:
                 flow = await simulate_call(
                     db, principal, "~", extension, at=at, caller=caller, called=None
                 )
-                answers[(extension, at, caller)] = answer_of(flow)
+                answers[(extension, at, caller)] = answer_of(call_flow_json(flow))
         return answers
     finally:
         await db.dispose()

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.portal import api
-from tests.portal.api import ADMIN, ADMIN_ID
+from tests.support import rest as api
+from tests.support.rest import ADMIN, ADMIN_EXT
 from tests.support.servers import PASSWORD, LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -75,7 +75,7 @@ def sign_in(page: Page, server: LiveServer, email: str = ADMIN) -> None:
 
 
 def open_call_handling(
-    page: Page, server: LiveServer, extension_id: str = ADMIN_ID, rule: str = "business-hours-rule"
+    page: Page, server: LiveServer, extension_id: str = ADMIN_EXT, rule: str = "business-hours-rule"
 ) -> None:
     page.goto(f"{server.base_url}/portal/extensions/{extension_id}/call-handling?rule={rule}")
     expect(page.get_by_role("heading", name="Forwarding list")).to_be_visible()

@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.portal import api
-from tests.portal.api import ADMIN_ID
 from tests.portal.conftest import open_call_handling, sign_in
+from tests.support import rest as api
+from tests.support.rest import ADMIN_EXT
 from tests.support.servers import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -33,7 +33,7 @@ def _arrange(server: LiveServer) -> None:
 def test_every_control_has_an_accessible_name(page: Page, server: LiveServer, path: str) -> None:
     _arrange(server)
     sign_in(page, server)
-    page.goto(f"{server.base_url}/portal/extensions/{ADMIN_ID}/{path}")
+    page.goto(f"{server.base_url}/portal/extensions/{ADMIN_EXT}/{path}")
     for role in ROLES:
         for control in page.get_by_role(role).all():
             if control.is_visible():

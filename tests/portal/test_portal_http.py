@@ -8,12 +8,12 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.portal import api
-from tests.portal.api import ADMIN, ADMIN_ID
+from tests.support import rest as api
+from tests.support.rest import ADMIN, ADMIN_EXT
 from tests.support.servers import PASSWORD, LiveServer
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-RULE_URL = f"/portal/extensions/{ADMIN_ID}/rules/business-hours-rule"
+RULE_URL = f"/portal/extensions/{ADMIN_EXT}/rules/business-hours-rule"
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def sign_in(visitor: httpx.Client, email: str = ADMIN, next_url: str = "") -> ht
 
 
 def page_token(visitor: httpx.Client) -> str:
-    return csrf_of(visitor.get(f"/portal/extensions/{ADMIN_ID}/call-handling").text)
+    return csrf_of(visitor.get(f"/portal/extensions/{ADMIN_EXT}/call-handling").text)
 
 
 def test_session_cookie_is_http_only_same_site_and_scoped_to_the_portal(
@@ -117,10 +117,10 @@ def test_portal_changes_go_into_the_audit_trail_as_the_signed_in_extension(
     assert response.status_code == 303
     with server.client() as client:
         trail = client.get(
-            f"/account/~/extension/{ADMIN_ID}/answering-rule/business-hours-rule/history"
+            f"/account/~/extension/{ADMIN_EXT}/answering-rule/business-hours-rule/history"
         ).json()["records"]
     latest = max(trail, key=lambda change: change["version"])
-    assert latest["actor"]["id"] == ADMIN_ID
+    assert latest["actor"]["id"] == ADMIN_EXT
     assert latest["after"]["forwarding"]["rules"][0]["ringCount"] == 9
 
 
@@ -131,7 +131,7 @@ def test_a_stale_page_cannot_overwrite_a_newer_rule(
     token = page_token(visitor)
     version = re.search(
         r'name="version" value="(\d+)"',
-        visitor.get(f"/portal/extensions/{ADMIN_ID}/call-handling").text,
+        visitor.get(f"/portal/extensions/{ADMIN_EXT}/call-handling").text,
     )
     assert version
     api.set_groups(server, [["33333333"]], ring_count=2)

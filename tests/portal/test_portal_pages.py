@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.portal import api
-from tests.portal.api import ADMIN_ID, USER, USER_ID
 from tests.portal.conftest import open_call_handling, sign_in
+from tests.support import rest as api
+from tests.support.rest import ADMIN_EXT, USER, USER_EXT
 from tests.support.servers import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 def test_sign_in_lists_the_account_extensions_and_sign_out_ends_the_session(
     page: Page, server: LiveServer
 ) -> None:
-    page.goto(f"{server.base_url}/portal/extensions/{ADMIN_ID}/call-handling")
+    page.goto(f"{server.base_url}/portal/extensions/{ADMIN_EXT}/call-handling")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
     page.get_by_label("Email").fill("admin@example.com")
@@ -48,7 +48,7 @@ def test_a_user_sees_only_their_own_extension_and_cannot_open_another(
     expect(page.get_by_role("link", name=re.compile("Demo User"))).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("Demo Admin"))).to_have_count(0)
 
-    response = page.goto(f"{server.base_url}/portal/extensions/{ADMIN_ID}/call-handling")
+    response = page.goto(f"{server.base_url}/portal/extensions/{ADMIN_EXT}/call-handling")
     assert response is not None and response.status == 403
     expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("only your own extension")
@@ -56,7 +56,7 @@ def test_a_user_sees_only_their_own_extension_and_cannot_open_another(
     response = page.goto(f"{server.base_url}/portal/extensions/88888888/call-handling")
     assert response is not None and response.status == 404
 
-    open_call_handling(page, server, USER_ID)
+    open_call_handling(page, server, USER_EXT)
     expect(page.get_by_role("heading", name="Forwarding numbers")).to_be_visible()
 
 
@@ -114,7 +114,7 @@ def test_a_refused_number_shows_the_error_beside_the_form_and_adds_nothing(
 
 def test_edit_business_hours_per_weekday_and_to_24_7(page: Page, server: LiveServer) -> None:
     sign_in(page, server)
-    page.goto(f"{server.base_url}/portal/extensions/{ADMIN_ID}/business-hours")
+    page.goto(f"{server.base_url}/portal/extensions/{ADMIN_EXT}/business-hours")
     expect(page.get_by_label("Monday range 1 from")).to_have_value("09:00")
 
     page.get_by_label("Monday range 1 from").fill("08:00")
@@ -146,7 +146,7 @@ def test_edit_business_hours_per_weekday_and_to_24_7(page: Page, server: LiveSer
 
 def test_custom_rule_create_edit_switch_off_and_delete(page: Page, server: LiveServer) -> None:
     sign_in(page, server)
-    page.goto(f"{server.base_url}/portal/extensions/{ADMIN_ID}/custom-rules")
+    page.goto(f"{server.base_url}/portal/extensions/{ADMIN_EXT}/custom-rules")
     page.get_by_role("link", name="New custom rule").click()
 
     page.get_by_label("Name").fill("Night line")
@@ -179,7 +179,7 @@ def test_custom_rule_create_edit_switch_off_and_delete(page: Page, server: LiveS
     assert edited["callers"] == [{"callerId": "+14155550199"}]
     assert "weeklyRanges" not in edited.get("schedule", {})
 
-    page.goto(f"{server.base_url}/portal/extensions/{ADMIN_ID}/custom-rules")
+    page.goto(f"{server.base_url}/portal/extensions/{ADMIN_EXT}/custom-rules")
     page.get_by_role("switch", name="Rule on: Night line").uncheck()
     expect(page.locator("#notice")).to_contain_text("Night line is off")
     assert api.rule(server, rule_id)["enabled"] is False
@@ -188,7 +188,7 @@ def test_custom_rule_create_edit_switch_off_and_delete(page: Page, server: LiveS
     page.get_by_role("button", name="Delete rule Night line").click()
     expect(page.locator("#notice")).to_contain_text("Night line deleted")
     with server.client() as client:
-        path = f"/account/~/extension/{ADMIN_ID}/answering-rule/{rule_id}"
+        path = f"/account/~/extension/{ADMIN_EXT}/answering-rule/{rule_id}"
         assert client.get(path).status_code == 404
 
 

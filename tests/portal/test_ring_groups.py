@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.portal import api
 from tests.portal.conftest import open_call_handling, sign_in
+from tests.support import rest as api
 from tests.support.servers import LiveServer
 
 pytestmark = pytest.mark.browser

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.portal.api import ADMIN_ID
 from tests.portal.conftest import open_call_handling, sign_in
+from tests.support.rest import ADMIN_EXT
 from tests.support.servers import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -64,7 +64,7 @@ def test_panel_follows_a_changed_ring_count(page: Page, server: LiveServer) -> N
         }
         assert client.put(rule, json=body).status_code == 200
     page.goto(
-        f"{server.base_url}/portal/extensions/{ADMIN_ID}/call-handling"
+        f"{server.base_url}/portal/extensions/{ADMIN_EXT}/call-handling"
         "?rule=business-hours-rule&at=2026-11-30T10:00"
     )
     panel = page.locator("#who-rings")

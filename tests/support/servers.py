@@ -1,4 +1,10 @@
-"""Real servers for tests: a ``ringforward serve`` process on a free port, and databases."""
+"""Servers for tests: the app in a thread of the test process, or a real ``ringforward serve``.
+
+A test talks to either over real HTTP on a free port, so clients, the SDK and the CLI see a
+URL. In-process is the default: it starts in milliseconds rather than seconds. A process
+(``process=True``) is for the tests where the process itself is the point: a kill -9,
+a restart, its log, or several processes sharing one database or one Redis.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,12 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -21,6 +29,11 @@ POSTGRES_ADMIN_URL = os.environ.get(
 CLIENT_ID = "demo-client-id"
 CLIENT_SECRET = "demo-client-secret"
 PASSWORD = "Demo-Passw0rd"
+
+# The ``serve`` flags an in-process server honours, as Settings fields (None: a switch).
+_VALUE_FLAGS = {"--rate-limits": "rate_limits", "--rate-limit-storage": "rate_limit_storage"}
+_SWITCHES = {"--strict-ringcentral": "strict_ringcentral"}
+_ENV_PREFIX = "RINGFORWARD_"
 
 
 def free_port() -> int:
@@ -61,22 +74,91 @@ def drop_postgres_database(url: str) -> None:
     asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+def settings_fields(extra_args: list[str], env: dict[str, str]) -> dict[str, Any] | None:
+    """The Settings fields for these ``serve`` flags and variables; None when one of them
+    means nothing to Settings (a log level, a flag added later), so only a process obeys it."""
+    from ringforward.config import Settings
+
+    fields: dict[str, Any] = {}
+    for name, value in env.items():
+        key = name.removeprefix(_ENV_PREFIX).lower()
+        if not name.startswith(_ENV_PREFIX) or key not in Settings.model_fields:
+            return None
+        fields[key] = value
+    arguments = iter(extra_args)
+    for argument in arguments:
+        flag, has_value, value = argument.partition("=")
+        if flag in _SWITCHES and not has_value:
+            fields[_SWITCHES[flag]] = True
+        elif flag in _VALUE_FLAGS:
+            fields[_VALUE_FLAGS[flag]] = value if has_value else next(arguments)
+        else:
+            return None
+    return fields
+
+
 @dataclass
 class LiveServer:
-    """One ``ringforward serve`` process; restartable on the same database and port."""
+    """A demo server on a free port, restartable on the same database and port.
+
+    In the test process unless ``process`` is set (or a flag or variable needs a process).
+    """
 
     db_url: str
     extra_args: list[str] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+    process: bool = False
+    _popen: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    _thread: threading.Thread | None = field(default=None, repr=False)
+    _uvicorn: Any = field(default=None, repr=False)
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def pid(self) -> int:
+        """The server's process id: its own when it runs as a process."""
+        return self._popen.pid if self._popen else os.getpid()
+
     def start(self, timeout: float = 60.0) -> LiveServer:
+        fields = None if self.process else settings_fields(self.extra_args, self.env)
+        if fields is None:
+            return self._start_process(timeout)
+        return self._start_thread(fields, timeout)
+
+    def _start_thread(self, fields: dict[str, Any], timeout: float) -> LiveServer:
+        import uvicorn
+
+        from ringforward.api.app import create_app
+        from ringforward.config import Settings
+
+        settings = Settings(db=self.db_url, port=self.port, demo=True, **fields)
+        config = uvicorn.Config(
+            create_app(settings),
+            host="127.0.0.1",
+            port=self.port,
+            log_config=None,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, name=f"server:{self.port}", daemon=True)
+        thread.start()
+        deadline = time.monotonic() + timeout
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                server.should_exit = True
+                thread.join(timeout=5)
+                raise RuntimeError(f"in-process server on {self.base_url} did not start")
+            time.sleep(0.005)
+        self._uvicorn, self._thread = server, thread
+        return self
+
+    def _start_process(self, timeout: float) -> LiveServer:
         command = [
             sys.executable,
             "-m",
@@ -90,13 +172,13 @@ class LiveServer:
             *self.extra_args,
         ]
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        self.process = subprocess.Popen(
+        self._popen = subprocess.Popen(
             command, stdout=log, stderr=log, env={**os.environ, **self.env}
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}")
+            if self._popen.poll() is not None:
+                raise RuntimeError(f"server exited with {self._popen.returncode}")
             try:
                 if httpx.get(f"{self.base_url}/restapi", timeout=1).status_code == 200:
                     return self
@@ -105,14 +187,19 @@ class LiveServer:
         raise RuntimeError("server did not start in time")
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(sig)
+        """Stop the server; ``sig`` is the signal sent to a server process."""
+        if self._thread is not None:
+            self._uvicorn.should_exit = True
+            self._thread.join(timeout=30)
+            self._thread = self._uvicorn = None
+        if self._popen and self._popen.poll() is None:
+            self._popen.send_signal(sig)
             try:
-                self.process.wait(timeout=15)
+                self._popen.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
+                self._popen.kill()
+                self._popen.wait()
+        self._popen = None
 
     def restart(self) -> LiveServer:
         self.stop()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -19,25 +18,31 @@ from ringforward.domain.callflow import (
 from ringforward.domain.model import (
     SECONDS_PER_RING,
     AnsweringRule,
-    BusinessHours,
     Caller,
-    Extension,
     ForwardingGroup,
     ForwardingNumber,
     ForwardingSettings,
     MissedCall,
-    TimeRange,
     UnconditionalForwarding,
     Voicemail,
 )
+from tests.unit import callflow_builders as builders
+from tests.unit.callflow_builders import (
+    EXT_ID,
+    LA,
+    MON_FRI_9_18,
+    ah_rule,
+    bh_rule,
+    extension,
+    flow_json,
+    la,
+    no_extensions,
+    steps_of,
+    then_of,
+)
 
-LA = "America/Los_Angeles"
-LA_ZONE = ZoneInfo(LA)
-EXT_ID = "22222222"
 VIP = "+14155550199"
 MY_PHONE = "+16505550100"
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
-MON_FRI_9_18 = BusinessHours({day: (TimeRange("09:00", "18:00"),) for day in WEEKDAYS})
 
 A, B, C = "+16505550101", "+16505550102", "+16505550103"
 NUMBERS = {
@@ -48,52 +53,10 @@ NUMBERS = {
 }
 
 
-def la(text: str) -> datetime:
-    """A Los Angeles wall time; 2026-03-09 is a Monday."""
-    return datetime.fromisoformat(text).replace(tzinfo=LA_ZONE)
-
-
-def extension(ext_id: str = EXT_ID, time_zone: str | None = None) -> Extension:
-    return Extension(ext_id, "11111111", "101", "Demo Admin", "a@example.com", True, time_zone)
-
-
-def bh_rule(ext_id: str = EXT_ID, **fields: Any) -> AnsweringRule:
-    return AnsweringRule("business-hours-rule", ext_id, "BusinessHours", "Work Hours", **fields)
-
-
-def ah_rule(ext_id: str = EXT_ID, **fields: Any) -> AnsweringRule:
-    return AnsweringRule("after-hours-rule", ext_id, "AfterHours", "After Hours", **fields)
-
-
-def handling(
-    *,
-    bh: AnsweringRule | None = None,
-    ah: AnsweringRule | None = None,
-    business_hours: BusinessHours = MON_FRI_9_18,
-    ext_id: str = EXT_ID,
-    time_zone: str = LA,
-    numbers: Mapping[str, ForwardingNumber] = NUMBERS,
-) -> ExtensionCallHandling:
-    rules = (bh or bh_rule(ext_id), ah or ah_rule(ext_id, call_handling_action="TakeMessagesOnly"))
-    return ExtensionCallHandling(extension(ext_id), time_zone, business_hours, rules, numbers)
-
-
-def no_extensions(_: str) -> ExtensionCallHandling | None:
-    return None
-
-
-def flow_json(h: ExtensionCallHandling, call: Call, **kwargs: Any) -> dict[str, Any]:
-    kwargs.setdefault("load_extension", no_extensions)
-    return call_flow_to_json(simulate(h, call, **kwargs))
-
-
-def steps_of(document: dict[str, Any]) -> list[tuple[int, int, int | None, list[str]]]:
-    return [(s["start"], s["end"], s["group"], s["ring"]) for s in document["steps"]]
-
-
-def then_of(document: dict[str, Any]) -> tuple[str, int, str | None]:
-    then = document["then"]
-    return then["action"], then["at"], then["target"]
+def handling(**options: Any) -> ExtensionCallHandling:
+    """The demo extension's call handling, with its four forwarding numbers by default."""
+    options.setdefault("numbers", NUMBERS)
+    return builders.handling(**options)
 
 
 # ---------------------------------------------------------------------------- the demo data

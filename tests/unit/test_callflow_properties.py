@@ -30,7 +30,7 @@ from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hypothesis import event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from ringforward.domain.callflow import (
@@ -232,7 +232,6 @@ def ring_targets(step: dict[str, Any]) -> list[str]:
     return [*step["ring"], *(f"device:{device['id']}" for device in step["devices"])]
 
 
-@settings(max_examples=400, deadline=None)
 @given(st.data(), calls)
 def test_timeline_is_well_formed(data: st.DataObject, call: Call) -> None:
     document = run(World(data, FORWARD_ACTIONS), call)
@@ -298,7 +297,6 @@ def oracle_matches(rule: AnsweringRule, handling: ExtensionCallHandling, call: C
     return bool(conditions) and all(conditions)
 
 
-@settings(max_examples=400, deadline=None)
 @given(st.data(), calls)
 def test_rule_choice_is_the_first_matching_custom_rule_else_business_hours(
     data: st.DataObject, call: Call
@@ -323,7 +321,6 @@ def test_rule_choice_is_the_first_matching_custom_rule_else_business_hours(
     )
 
 
-@settings(max_examples=400, deadline=None)
 @given(st.data(), calls)
 def test_transfers_end_and_loops_are_reported(data: st.DataObject, call: Call) -> None:
     world = World(data, TRANSFER_ACTIONS)
@@ -359,7 +356,6 @@ def test_transfers_end_and_loops_are_reported(data: st.DataObject, call: Call) -
         assert document["then"]["action"] == "Disconnect" and document["steps"] == []
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.data(), calls, st.sampled_from(ZONES), st.integers(-3, 3))
 def test_the_flow_depends_on_the_instant_not_on_how_it_is_written(
     data: st.DataObject, call: Call, zone: str, shift: int

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import pytest
 
 from ringforward.domain.callflow import (
     Call,
-    ExtensionCallHandling,
     extension_time_zone,
     select_rule,
     simulate,
@@ -26,45 +23,20 @@ from ringforward.domain.model import (
     Schedule,
     TimeRange,
 )
+from tests.unit.callflow_builders import (
+    AH,
+    BH,
+    EXT_ID,
+    LA,
+    MON_FRI_9_18,
+    custom,
+    handling,
+    la,
+    utc,
+)
 
-LA = "America/Los_Angeles"
-EXT_ID = "22222222"
 VIP = "+14155550199"
 OTHER = "+14155550198"
-BH, AH = "business-hours-rule", "after-hours-rule"
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
-MON_FRI_9_18 = BusinessHours({day: (TimeRange("09:00", "18:00"),) for day in WEEKDAYS})
-
-
-def la(text: str) -> datetime:
-    """A Los Angeles wall time; 2026-03-09 is a Monday."""
-    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(LA))
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def custom(rule_id: str, position: int = 1, **fields: Any) -> AnsweringRule:
-    fields.setdefault("call_handling_action", "TakeMessagesOnly")
-    return AnsweringRule(rule_id, EXT_ID, "Custom", f"rule {rule_id}", position=position, **fields)
-
-
-def handling(
-    *customs: AnsweringRule,
-    business_hours: BusinessHours = MON_FRI_9_18,
-    time_zone: str = LA,
-    standard: tuple[AnsweringRule, ...] | None = None,
-) -> ExtensionCallHandling:
-    if standard is None:
-        standard = (
-            AnsweringRule(BH, EXT_ID, "BusinessHours", "Work Hours"),
-            AnsweringRule(
-                AH, EXT_ID, "AfterHours", "After Hours", call_handling_action="TakeMessagesOnly"
-            ),
-        )
-    ext = Extension(EXT_ID, "11111111", "101", "Demo Admin", "a@example.com", True)
-    return ExtensionCallHandling(ext, time_zone, business_hours, (*standard, *customs), {})
 
 
 # Named custom rules, so each table row fits on one line.

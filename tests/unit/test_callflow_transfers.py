@@ -2,87 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
-
 import pytest
 
 from ringforward.domain.callflow import (
     MAX_TRANSFERS,
     Call,
     ExtensionCallHandling,
-    call_flow_to_json,
     select_rule,
-    simulate,
 )
 from ringforward.domain.model import (
     AnsweringRule,
-    BusinessHours,
-    Extension,
     ForwardingGroup,
     ForwardingNumber,
     ForwardingSettings,
-    TimeRange,
+)
+from tests.unit.callflow_builders import (
+    EXT_ID,
+    ah_rule,
+    bh_rule,
+    flow_json,
+    handling,
+    la,
+    loader,
+    steps_of,
+    then_of,
 )
 
-LA = "America/Los_Angeles"
-EXT_ID, B_ID, C_ID = "22222222", "22222223", "22222224"
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
-MON_FRI_9_18 = BusinessHours({day: (TimeRange("09:00", "18:00"),) for day in WEEKDAYS})
-
-
-def la(text: str) -> datetime:
-    """A Los Angeles wall time; 2026-03-09 is a Monday."""
-    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(LA))
-
-
-def bh_rule(ext_id: str = EXT_ID, **fields: Any) -> AnsweringRule:
-    return AnsweringRule("business-hours-rule", ext_id, "BusinessHours", "Work Hours", **fields)
-
-
-def ah_rule(ext_id: str = EXT_ID, **fields: Any) -> AnsweringRule:
-    return AnsweringRule("after-hours-rule", ext_id, "AfterHours", "After Hours", **fields)
-
-
-def handling(
-    *,
-    bh: AnsweringRule | None = None,
-    ah: AnsweringRule | None = None,
-    ext_id: str = EXT_ID,
-    time_zone: str = LA,
-    numbers: Mapping[str, ForwardingNumber] | None = None,
-) -> ExtensionCallHandling:
-    rules = (bh or bh_rule(ext_id), ah or ah_rule(ext_id, call_handling_action="TakeMessagesOnly"))
-    ext = Extension(ext_id, "11111111", ext_id[-3:], f"User {ext_id}", "u@example.com", False)
-    return ExtensionCallHandling(ext, time_zone, MON_FRI_9_18, rules, numbers or {})
-
-
-def flow_json(
-    h: ExtensionCallHandling,
-    call: Call,
-    load_extension: Callable[[str], ExtensionCallHandling | None] = lambda _: None,
-) -> dict[str, Any]:
-    return call_flow_to_json(simulate(h, call, load_extension=load_extension))
-
-
-def steps_of(document: dict[str, Any]) -> list[tuple[int, int, int | None, list[str]]]:
-    return [(s["start"], s["end"], s["group"], s["ring"]) for s in document["steps"]]
-
-
-def then_of(document: dict[str, Any]) -> tuple[str, int, str | None]:
-    then = document["then"]
-    return then["action"], then["at"], then["target"]
+B_ID, C_ID = "22222223", "22222224"
 
 
 def transfer_to(target: str | None, ext_id: str = EXT_ID) -> AnsweringRule:
     return bh_rule(ext_id, call_handling_action="TransferToExtension", transfer_extension_id=target)
-
-
-def loader(*extensions: ExtensionCallHandling) -> Callable[[str], ExtensionCallHandling | None]:
-    by_id = {h.extension.id: h for h in extensions}
-    return by_id.get
 
 
 def b_numbers() -> dict[str, ForwardingNumber]:

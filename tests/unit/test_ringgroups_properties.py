@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ringforward.domain.errors import DomainError
@@ -142,7 +142,6 @@ def shape(groups: Groups) -> list[tuple[int, tuple[str, ...]]]:
     return [(group.ring_count, group.number_ids) for group in groups]
 
 
-@settings(max_examples=300, deadline=None)
 @given(valid_groups(), st.lists(operations, max_size=25))
 def test_any_sequence_of_operations_keeps_the_list_well_formed(
     start: Groups, ops: list[Op]
@@ -161,7 +160,6 @@ def test_any_sequence_of_operations_keeps_the_list_well_formed(
         groups = result
 
 
-@settings(max_examples=200, deadline=None)
 @given(
     valid_groups(),
     number_ids,
@@ -186,7 +184,6 @@ def test_add_moves_only_the_added_number(
         assert where == len(result)
 
 
-@settings(max_examples=200, deadline=None)
 @given(valid_groups(), st.data())
 def test_add_to_a_group_with_room_never_fails(groups: Groups, data: st.DataObject) -> None:
     roomy = [g.index for g in groups if len(g.number_ids) < MAX_NUMBERS_PER_GROUP]
@@ -202,7 +199,6 @@ def test_add_to_a_group_with_room_never_fails(groups: Groups, data: st.DataObjec
     assert all(find_group_of(result, n) == home for n in companions)
 
 
-@settings(max_examples=200, deadline=None)
 @given(valid_groups(), number_ids)
 def test_remove_changes_nothing_but_that_number(groups: Groups, number_id: str) -> None:
     try:
@@ -214,7 +210,6 @@ def test_remove_changes_nothing_but_that_number(groups: Groups, number_id: str) 
     assert find_group_of(result, number_id) is None
 
 
-@settings(max_examples=200, deadline=None)
 @given(valid_groups(), st.lists(number_ids, min_size=2, max_size=6, unique=True))
 def test_create_puts_the_numbers_together_and_leaves_the_rest(
     groups: Groups, wanted: list[str]
@@ -231,7 +226,6 @@ def test_create_puts_the_numbers_together_and_leaves_the_rest(
     assert without_numbers(result, moved) == without_numbers(groups, moved)
 
 
-@settings(max_examples=200, deadline=None)
 @given(valid_groups(), st.data())
 def test_ungroup_keeps_everyone_in_the_same_order(groups: Groups, data: st.DataObject) -> None:
     if not groups:
@@ -243,7 +237,6 @@ def test_ungroup_keeps_everyone_in_the_same_order(groups: Groups, data: st.DataO
     assert len(result) == len(groups) - 1 + len(groups[index - 1].number_ids)
 
 
-@settings(max_examples=200, deadline=None)
 @given(valid_groups(), st.data())
 def test_move_puts_the_group_where_asked(groups: Groups, data: st.DataObject) -> None:
     if not groups:
@@ -256,7 +249,6 @@ def test_move_puts_the_group_where_asked(groups: Groups, data: st.DataObject) ->
     assert sorted(shape(result)) == sorted(shape(groups))
 
 
-@settings(max_examples=200, deadline=None)
 @given(valid_groups(), st.data())
 def test_set_ring_count_touches_one_group(groups: Groups, data: st.DataObject) -> None:
     if not groups:

@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         comm_history,
     ):
         app.include_router(module.router)
+    app.include_router(answering_rule.patch_router)
     install_rate_limits(app, settings)
 
     @app.get("/restapi/openapi.json", include_in_schema=False)

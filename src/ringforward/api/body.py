@@ -1,4 +1,4 @@
-"""Reading request bodies: content type, size, JSON syntax and RingCentral's schema."""
+"""Reading request bodies: content type, size and JSON syntax."""
 
 from __future__ import annotations
 
@@ -8,11 +8,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import Request
-from jsonschema.exceptions import ValidationError as SchemaError
 
 from ringforward.api.errors import HttpError
-from ringforward.api.spec import schema_validator
-from ringforward.domain.errors import ErrorCollector
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -35,13 +32,10 @@ def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-async def read_json(
-    request: Request,
-    schema_name: str | None,
-    *,
-    media_types: Iterable[str] = ("application/json",),
-) -> dict[str, Any]:
-    """The JSON object of a request, checked against RingCentral's request schema."""
+async def read_json_value(
+    request: Request, *, media_types: Iterable[str] = ("application/json",)
+) -> Any:
+    """The JSON value of a request body, after its media type, size and syntax are checked."""
     allowed = tuple(media_types)
     if _media_type(request) not in allowed:
         raise HttpError(
@@ -58,11 +52,14 @@ async def read_json(
         raise HttpError(400, "Request body is nested too deeply", code="CMN-101") from error
     if b"\\ud" in raw.lower() and _has_lone_surrogate(body):
         raise HttpError(400, "Request body holds an unpaired UTF-16 surrogate", code="CMN-101")
-    if schema_name is None:
-        return body if isinstance(body, dict) else {"__value__": body}
+    return body
+
+
+async def read_json(request: Request) -> dict[str, Any]:
+    """The JSON object of a request; the service checks it against RingCentral's schema."""
+    body = await read_json_value(request)
     if not isinstance(body, dict):
         raise HttpError(400, "Request body must be a JSON object", code="CMN-101")
-    check_schema(body, schema_name)
     return body
 
 
@@ -79,52 +76,6 @@ def _has_lone_surrogate(body: Any) -> bool:
 def _reject_constant(name: str) -> Any:
     # NaN and Infinity are Python's extensions, not JSON: refuse them like any bad syntax.
     raise json.JSONDecodeError(f"{name} is not a JSON value", name, 0)
-
-
-def check_schema(body: Any, schema_name: str) -> None:
-    """Raise a 400 naming each parameter whose type or enum value breaks the schema."""
-    problems = ErrorCollector()
-    errors = sorted(schema_validator(schema_name).iter_errors(body), key=_error_order)
-    reported: set[str] = set()
-    for error in errors[:10]:
-        name = parameter_path(error)
-        if error.validator == "required":
-            # Name the missing field itself, as RingCentral's CMN-100 does, not its parent;
-            # the validator reports each missing field once per field, hence ``reported``.
-            for field in _missing_fields(error):
-                path = f"{name}.{field}" if name != "body" else field
-                if path not in reported:
-                    reported.add(path)
-                    problems.add(f"Required parameter [{path}] is missing", path, "CMN-100")
-            continue
-        problems.add(f"Parameter [{name}] value is invalid: {_reason(error)}", name)
-    problems.raise_if_any()
-
-
-def _missing_fields(error: SchemaError) -> list[str]:
-    present = error.instance if isinstance(error.instance, dict) else {}
-    required = error.validator_value if isinstance(error.validator_value, list) else []
-    return [str(field) for field in required if field not in present]
-
-
-def _error_order(error: SchemaError) -> tuple[int, str]:
-    return (len(error.absolute_path), parameter_path(error))
-
-
-def parameter_path(error: SchemaError) -> str:
-    """``forwarding.rules[0].ringCount`` for an error at that place in the body."""
-    text = ""
-    for part in error.absolute_path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "body"
-
-
-def _reason(error: SchemaError) -> str:
-    if error.validator == "enum":
-        return f"must be one of {', '.join(str(v) for v in error.validator_value)}"  # type: ignore[union-attr]
-    if error.validator == "type":
-        return f"must be of type {error.validator_value}"
-    return str(error.message)[:200]
 
 
 async def read_form(request: Request) -> dict[str, str]:

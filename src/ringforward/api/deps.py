@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
 
+from fastapi import APIRouter, Depends, Request
+from fastapi.params import Depends as Dependency
+
+from ringforward.api.errors import HttpError
+from ringforward.api.paging import PageRequest, page_request
 from ringforward.config import Settings
 from ringforward.domain.errors import invalid
 from ringforward.service.access import Principal
@@ -56,3 +61,28 @@ def query_flag(request: Request, name: str, default: bool = False) -> bool:
 def extensions_enabled(request: Request) -> bool:
     """Our optional extensions (ETag, If-Match, PATCH, call flow) unless strict mode."""
     return not settings(request).strict_ringcentral
+
+
+def require_extensions(request: Request) -> None:
+    """Our extension resources answer 404 under strict mode, as RingCentral has none."""
+    if not extensions_enabled(request):
+        raise HttpError(404, "Resource not found", code="CMN-102")
+
+
+# Parameters a route declares to receive what it needs; FastAPI runs each dependency once
+# per request. Routers list ``Depends(principal)`` first, so a caller without a valid
+# token learns nothing, not even about its query parameters.
+Db = Annotated[Database, Depends(database)]
+Caller = Annotated[Principal, Depends(principal)]
+Paging = Annotated[PageRequest, Depends(page_request)]
+BaseUrl = Annotated[str, Depends(base_url)]
+AUTHENTICATED = [Depends(principal)]
+EXTENSION_PATH = "/restapi/v1.0/account/{accountId}/extension/{extensionId}"
+
+
+def extension_router(resource: str, *dependencies: Dependency) -> APIRouter:
+    """The router of one resource of an extension; callers authenticated before anything
+    else unless ``dependencies`` say what comes first."""
+    return APIRouter(
+        prefix=f"{EXTENSION_PATH}/{resource}", dependencies=list(dependencies or AUTHENTICATED)
+    )

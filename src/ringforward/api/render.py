@@ -7,6 +7,7 @@ from typing import Any
 
 from ringforward.domain.model import (
     DEFAULT_RING_COUNT,
+    FORWARDING_NUMBER_FEATURES,
     STANDARD_RULE_IDS,
     Account,
     AnsweringRule,
@@ -16,6 +17,7 @@ from ringforward.domain.model import (
     Schedule,
 )
 from ringforward.store.codec import weekly_to_json
+from ringforward.wire.forwarding import forwarding_rules_json as groups_json
 
 API = "/restapi/v1.0"
 COUNTRIES = {"US": ("1", "United States", "1"), "CA": ("39", "Canada", "1")}
@@ -81,7 +83,7 @@ def forwarding_number_json(
         "uri": forwarding_number_uri(base, extension, number.id),
         "id": number.id,
         "label": number.label,
-        "features": ["CallFlip", "CallForwarding"],
+        "features": list(FORWARDING_NUMBER_FEATURES),
         "flipNumber": str(number.flip_number),
         "type": number.type,
     }
@@ -113,21 +115,15 @@ def forwarding_rules_json(
     show_inactive: bool,
 ) -> list[dict[str, Any]]:
     by_id = {number.id: number for number in numbers}
-    entries: list[dict[str, Any]] = []
-    for group in rule.forwarding.groups:
-        entry: dict[str, Any] = {
-            "index": group.index,
-            "ringCount": group.ring_count,
-            "forwardingNumbers": [
-                _number_entry(base, extension, by_id[number_id])
-                for number_id in group.number_ids
-                if number_id in by_id
-            ],
-        }
-        if show_inactive:
-            entry["enabled"] = True
-        entries.append(entry)
+
+    def entry(number_id: str) -> dict[str, Any] | None:
+        number = by_id.get(number_id)
+        return _number_entry(base, extension, number) if number is not None else None
+
+    entries = groups_json(rule.forwarding.groups, entry)
     if show_inactive:
+        for listed in entries:
+            listed["enabled"] = True
         active = rule.forwarding.active_number_ids()
         for number in numbers:
             if number.id not in active:

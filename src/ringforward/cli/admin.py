@@ -55,7 +55,7 @@ def add_account(
     db: DbOption = None,
 ) -> None:
     """Create an account; prints its id."""
-    from ringforward.service.administration import add_account as use_case
+    from ringforward.service.provisioning import add_account as use_case
 
     account = _run(
         db,
@@ -95,7 +95,7 @@ def add_extension(
     db: DbOption = None,
 ) -> None:
     """Create a user extension (with its standard rules); prints its id."""
-    from ringforward.service.administration import add_extension as use_case
+    from ringforward.service.provisioning import add_extension as use_case
 
     extension = _run(
         db,
@@ -121,7 +121,7 @@ def add_app(
     db: DbOption = None,
 ) -> None:
     """Register an OAuth app (client id and secret) for the token endpoint."""
-    from ringforward.service.administration import add_app as use_case
+    from ringforward.service.provisioning import add_app as use_case
 
     _run(db, use_case, client_id=client_id, client_secret=client_secret, name=name)
     typer.echo(client_id)

@@ -85,27 +85,46 @@ def fail(message: str, *, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
-def with_connection(command: Callable[..., None]) -> Callable[..., None]:
-    """``command(settings=…, **own)`` as a Typer command taking its own parameters plus the
-    connection flags, which become the ``settings`` it is called with."""
+# Parameter name → (annotated type, default), as Typer reads them from a signature.
+Options = Mapping[str, tuple[Any, Any]]
+
+
+def with_options(
+    command: Callable[..., Any],
+    options: Options,
+    run: Callable[[dict[str, Any], dict[str, Any]], None],
+    *,
+    skip: frozenset[str] = frozenset(),
+) -> Callable[..., None]:
+    """A Typer command taking ``command``'s own parameters (but ``skip``) plus ``options``,
+    so the same flags follow every verb; it calls ``run(own values, option values)``."""
     hints = get_type_hints(command, include_extras=True)
     own = [
         parameter.replace(annotation=hints[parameter.name])
         for parameter in inspect.signature(command).parameters.values()
-        if parameter.name != "settings"
+        if parameter.name not in skip
     ]
-    flags = [
+    shared = [
         inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
-        for key, (kind, default) in CONNECTION_OPTIONS.items()
+        for key, (kind, default) in options.items()
     ]
 
     @wraps(command)
     def wrapper(**values: Any) -> None:
-        flag_values = {key: values.pop(key) for key in CONNECTION_OPTIONS}
-        command(settings=connection_settings(flag_values), **values)
+        run(values, {key: values.pop(key) for key in options})
 
-    signature = inspect.Signature([*own, *flags], return_annotation=None)
+    signature = inspect.Signature([*own, *shared], return_annotation=None)
     wrapper.__signature__ = signature  # type: ignore[attr-defined]
     wrapper.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
     del wrapper.__wrapped__
     return wrapper
+
+
+def with_connection(command: Callable[..., None]) -> Callable[..., None]:
+    """``command(settings=…, **own)`` as a Typer command taking its own parameters plus the
+    connection flags, which become the ``settings`` it is called with."""
+
+    def run(own: dict[str, Any], flags: dict[str, Any]) -> None:
+        command(settings=connection_settings(flags), **own)
+
+    return with_options(command, CONNECTION_OPTIONS, run, skip=frozenset({"settings"}))

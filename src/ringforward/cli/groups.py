@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import sys
 from collections.abc import Callable
-from functools import wraps
-from typing import Annotated, Any, get_type_hints
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ringforward.cli.connection import CONNECTION_OPTIONS, connection_settings, fail
+from ringforward.cli.connection import (
+    CONNECTION_OPTIONS,
+    connection_settings,
+    fail,
+    with_options,
+)
 from ringforward.client import (
     ClientError,
     EditResult,
@@ -84,25 +87,9 @@ def _verb(name: str) -> Callable[[Callable[..., Edit]], Callable[..., None]]:
     """Register a verb whose function returns an :data:`Edit`, adding the common options."""
 
     def register(make_edit: Callable[..., Edit]) -> Callable[..., None]:
-        hints = get_type_hints(make_edit, include_extras=True)
-        own = [
-            parameter.replace(annotation=hints[parameter.name])
-            for parameter in inspect.signature(make_edit).parameters.values()
-        ]
-        common = [
-            inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
-            for key, (kind, default) in COMMON.items()
-        ]
-
-        @wraps(make_edit)
-        def command(**values: Any) -> None:
-            shared = {key: values.pop(key) for key in COMMON}
-            _run(make_edit(**values), **shared)
-
-        signature = inspect.Signature([*own, *common], return_annotation=None)
-        command.__signature__ = signature  # type: ignore[attr-defined]
-        command.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
-        del command.__wrapped__
+        command = with_options(
+            make_edit, COMMON, lambda own, shared: _run(make_edit(**own), **shared)
+        )
         groups_app.command(name)(command)
         return command
 

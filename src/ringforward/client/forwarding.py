@@ -13,6 +13,10 @@ from ringforward.domain.model import (
     ForwardingSettings,
 )
 from ringforward.domain.phone import DEFAULT_REGION, try_normalize
+from ringforward.wire.forwarding import forwarding_rules_json
+
+# ``forwarding.rules`` for a PUT: every active entry, numbers named by id.
+rules_json = forwarding_rules_json
 
 
 @dataclass(frozen=True)
@@ -136,18 +140,6 @@ def _int(value: object, default: int) -> int:
 
 def _bool(value: object, default: bool) -> bool:
     return value if isinstance(value, bool) else default
-
-
-def rules_json(groups: Iterable[ForwardingGroup]) -> list[dict[str, Any]]:
-    """``forwarding.rules`` for a PUT: every active entry, numbers named by id."""
-    return [
-        {
-            "index": group.index,
-            "ringCount": group.ring_count,
-            "forwardingNumbers": [{"id": number_id} for number_id in group.number_ids],
-        }
-        for group in groups
-    ]
 
 
 def update_body(before: ForwardingSettings, after: ForwardingSettings) -> dict[str, Any] | None:

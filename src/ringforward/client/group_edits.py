@@ -156,28 +156,29 @@ def plan_ungroup(settings: ForwardingSettings, index: int) -> Operation:
     return split
 
 
-def plan_move(settings: ForwardingSettings, index: int, to_index: int) -> Operation:
-    """Move group ``index`` to position ``to_index``."""
-    move_group(settings.groups, index, to_index)
+GroupChange = Callable[[tuple[ForwardingGroup, ...], int], tuple[ForwardingGroup, ...]]
+
+
+def _on_group(settings: ForwardingSettings, index: int, change: GroupChange) -> Operation:
+    """``change`` applied to the group that is ``index`` now, wherever it is by then."""
+    change(settings.groups, index)  # refuse at once what cannot be done
     anchor = _members(settings.groups, index)
 
-    def move(current: ForwardingSettings) -> ForwardingSettings:
+    def apply(current: ForwardingSettings) -> ForwardingSettings:
         now = _require_anchor(anchor, current.groups, index)
-        return _with_groups(current, move_group(current.groups, now, to_index))
+        return _with_groups(current, change(current.groups, now))
 
-    return move
+    return apply
+
+
+def plan_move(settings: ForwardingSettings, index: int, to_index: int) -> Operation:
+    """Move group ``index`` to position ``to_index``."""
+    return _on_group(settings, index, lambda groups, at: move_group(groups, at, to_index))
 
 
 def plan_ring_count(settings: ForwardingSettings, index: int, ring_count: int) -> Operation:
     """Give group ``index`` ``ring_count`` rings."""
-    set_ring_count(settings.groups, index, ring_count)
-    anchor = _members(settings.groups, index)
-
-    def count(current: ForwardingSettings) -> ForwardingSettings:
-        now = _require_anchor(anchor, current.groups, index)
-        return _with_groups(current, set_ring_count(current.groups, now, ring_count))
-
-    return count
+    return _on_group(settings, index, lambda groups, at: set_ring_count(groups, at, ring_count))
 
 
 def plan_mode(settings: ForwardingSettings, mode: str) -> Operation:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from ringforward.domain.errors import not_found
 from ringforward.domain.model import (
@@ -232,50 +231,6 @@ def simulate(
     )
 
 
-def _rule_json(rule: RuleRef) -> dict[str, Any]:
-    return {"id": rule.id, "type": rule.type, "name": rule.name}
-
-
-def call_flow_to_json(flow: CallFlow) -> dict[str, Any]:
-    """The contract's JSON document (times in whole seconds from the call's start)."""
-    return {
-        "rule": _rule_json(flow.rule),
-        "action": flow.action,
-        "steps": [
-            {
-                "start": step.start,
-                "end": step.end,
-                "group": step.group,
-                "ring": list(step.ring),
-                "extension": step.extension_id,
-                "devices": [
-                    {
-                        "id": device.forwarding_number_id,
-                        "deviceId": device.device_id,
-                        "label": device.label,
-                    }
-                    for device in step.devices
-                ],
-            }
-            for step in flow.steps
-        ],
-        "then": {
-            "action": flow.then.action,
-            "at": flow.then.at,
-            "target": flow.then.target,
-            "reason": flow.then.reason,
-        },
-        "extension": flow.extension_id,
-        "timeZone": flow.time_zone,
-        "localTime": flow.local_time.isoformat(),
-        "transfers": [
-            {
-                "extension": hop.extension_id,
-                "at": hop.at,
-                "rule": _rule_json(hop.rule),
-                "action": hop.action,
-            }
-            for hop in flow.transfers
-        ],
-        "loop": list(flow.loop) if flow.loop is not None else None,
-    }
+# The document is a wire format and lives in ``ringforward.wire``; the name stays here for
+# code written against the engine's earlier interface.
+from ringforward.wire.callflow import call_flow_json as call_flow_to_json  # noqa: E402

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ringforward.domain.errors import ErrorCollector, ValidationError, invalid
+from ringforward.domain.errors import ErrorCollector, invalid
 from ringforward.domain.model import (
     DEFAULT_RING_COUNT,
     MAX_NUMBERS_PER_GROUP,
@@ -170,22 +170,11 @@ def _find_number(
     return found or f"Phone number {phone!r} is not a forwarding number of this extension"
 
 
-def require_known(number_ids: Iterable[str], numbers: Sequence[ForwardingNumber]) -> None:
-    known = {number.id for number in numbers}
-    for number_id in number_ids:
-        if number_id not in known:
-            raise ValidationError(
-                f"Forwarding number {number_id!r} does not exist on this extension",
-                parameter_name="forwardingNumberId",
-            )
-
-
 __all__ = [
     "check_groups",
     "group_size_problem",
     "invalid",
     "renumber",
-    "require_known",
     "resolve_forwarding_rules",
     "ring_count_problem",
     "without_numbers",

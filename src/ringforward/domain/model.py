@@ -22,7 +22,6 @@ MIN_RING_COUNT = 1
 MAX_RING_COUNT = 15
 MAX_NUMBERS_PER_GROUP = 10
 
-RuleType = Literal["BusinessHours", "AfterHours", "Custom"]
 RULE_TYPES: tuple[str, ...] = ("BusinessHours", "AfterHours", "Custom")
 BUSINESS_HOURS_RULE_ID = "business-hours-rule"
 AFTER_HOURS_RULE_ID = "after-hours-rule"
@@ -31,15 +30,6 @@ STANDARD_RULE_IDS: dict[str, str] = {
     AFTER_HOURS_RULE_ID: "AfterHours",
 }
 
-CALL_HANDLING_ACTIONS: tuple[str, ...] = (
-    "ForwardCalls",
-    "UnconditionalForwarding",
-    "AgentQueue",
-    "TransferToExtension",
-    "TakeMessagesOnly",
-    "PlayAnnouncementOnly",
-    "SharedLines",
-)
 # What a user (not a call queue / shared-lines group) extension may do with a call.
 USER_CALL_HANDLING_ACTIONS: tuple[str, ...] = (
     "ForwardCalls",
@@ -49,16 +39,6 @@ USER_CALL_HANDLING_ACTIONS: tuple[str, ...] = (
     "TransferToExtension",
 )
 RINGING_MODES: tuple[str, ...] = ("Sequentially", "Simultaneously")
-FORWARDING_NUMBER_TYPES: tuple[str, ...] = (
-    "Home",
-    "Mobile",
-    "Work",
-    "PhoneLine",
-    "Outage",
-    "Other",
-    "BusinessMobilePhone",
-    "ExtensionApps",
-)
 FORWARDING_NUMBER_FEATURES: tuple[str, ...] = ("CallFlip", "CallForwarding")
 
 

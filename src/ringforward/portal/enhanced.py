@@ -14,15 +14,16 @@ from starlette.responses import Response
 from ringforward.domain.comm_handling.model import ENHANCED, STATE_NAMES
 from ringforward.domain.comm_handling.ring_groups import merge_groups, move_group
 from ringforward.domain.errors import DomainError, invalid
+from ringforward.portal.call_handling import extension_url
 from ringforward.portal.forms import FormValues, first
-from ringforward.portal.pages import begin_change, extension_url
-from ringforward.portal.render import PORTAL, Problem, error_page, page, problem_of, redirect
-from ringforward.portal.session import database
+from ringforward.portal.responses import PORTAL, Problem, error_page, page, problem_of, redirect
+from ringforward.portal.session import Change, Db
 from ringforward.portal.who_rings import who_rings_context
 from ringforward.service import comm_interaction, comm_states
 from ringforward.service.access import CURRENT, Principal
 from ringforward.service.comm_generation import extension_generation
 from ringforward.service.portal_login import PortalSession
+from ringforward.store.database import Database
 
 router = APIRouter(prefix="/portal/extensions/{extension_id}/states/{state_id}")
 
@@ -77,9 +78,9 @@ def group_views(dispatching: dict[str, Any]) -> list[GroupView]:
     return views
 
 
-async def is_enhanced(request: Request, principal: Principal, extension_id: str) -> bool:
+async def is_enhanced(db: Database, principal: Principal, extension_id: str) -> bool:
     try:
-        generation = await extension_generation(database(request), principal, CURRENT, extension_id)
+        generation = await extension_generation(db, principal, CURRENT, extension_id)
     except DomainError:
         return False
     return generation == ENHANCED
@@ -91,13 +92,13 @@ def state_url(extension_id: str, state_id: str) -> str:
 
 async def render_enhanced(
     request: Request,
+    db: Database,
     session: PortalSession,
     extension_id: str,
     state_id: str,
     *,
     problem: Problem | None = None,
 ) -> Response:
-    db = database(request)
     try:
         pairs = await comm_states.list_state_rules(db, session.principal, CURRENT, extension_id)
         rules = await comm_interaction.list_rules(db, session.principal, CURRENT, extension_id)
@@ -140,14 +141,12 @@ async def render_enhanced(
 Edit = Callable[[dict[str, Any], FormValues], dict[str, Any]]
 
 
-async def _change(request: Request, extension_id: str, state_id: str, edit: Edit) -> Response:
+async def _change(
+    request: Request, db: Database, change: Change, extension_id: str, state_id: str, edit: Edit
+) -> Response:
     """Apply ``edit`` to the state rule's dispatching through the API's use case (checks,
     permissions, version and audit included); a refusal is shown on the page."""
-    begun = await begin_change(request)
-    if isinstance(begun, Response):
-        return begun
-    session, values = begun
-    db = database(request)
+    session, values = change.session, change.values
     try:
         rule, _state = await comm_states.get_state_rule(
             db, session.principal, CURRENT, extension_id, state_id
@@ -164,7 +163,7 @@ async def _change(request: Request, extension_id: str, state_id: str, edit: Edit
         )
     except DomainError as error:
         return await render_enhanced(
-            request, session, extension_id, state_id, problem=problem_of(error, "groups")
+            request, db, session, extension_id, state_id, problem=problem_of(error, "groups")
         )
     return redirect(request, state_url(extension_id, state_id))
 
@@ -177,10 +176,14 @@ def _numbers(values: FormValues, key: str) -> list[int]:
 
 
 @router.post("/groups/create")
-async def create_group(request: Request, extension_id: str, state_id: str) -> Response:
+async def create_group(
+    request: Request, db: Db, change: Change, extension_id: str, state_id: str
+) -> Response:
     """Put the ticked ring groups together ("Create Ring Group")."""
     return await _change(
         request,
+        db,
+        change,
         extension_id,
         state_id,
         lambda dispatching, values: merge_groups(dispatching, _numbers(values, "group")),
@@ -188,29 +191,30 @@ async def create_group(request: Request, extension_id: str, state_id: str) -> Re
 
 
 @router.post("/groups/move")
-async def move(request: Request, extension_id: str, state_id: str) -> Response:
+async def move(
+    request: Request, db: Db, change: Change, extension_id: str, state_id: str
+) -> Response:
     def edit(dispatching: dict[str, Any], values: FormValues) -> dict[str, Any]:
         (number,) = _numbers(values, "group") or [0]
         (to,) = _numbers(values, "to") or [0]
         return move_group(dispatching, number, to)
 
-    return await _change(request, extension_id, state_id, edit)
+    return await _change(request, db, change, extension_id, state_id, edit)
 
 
 @router.post("/groups/duration")
-async def set_duration(request: Request, extension_id: str, state_id: str) -> Response:
+async def set_duration(
+    request: Request, db: Db, change: Change, extension_id: str, state_id: str
+) -> Response:
     """Set one RingGroupAction's duration; the rest of the dispatching is sent back as is."""
-    begun = await begin_change(request)
-    if isinstance(begun, Response):
-        return begun
-    session, values = begun
-    db = database(request)
+    session, values = change.session, change.values
     try:
         position = int(first(values, "position") or "-1")
         duration = int(first(values, "duration") or "0")
     except ValueError:
         return await render_enhanced(
             request,
+            db,
             session,
             extension_id,
             state_id,
@@ -237,6 +241,6 @@ async def set_duration(request: Request, extension_id: str, state_id: str) -> Re
         )
     except DomainError as error:
         return await render_enhanced(
-            request, session, extension_id, state_id, problem=problem_of(error, "duration")
+            request, db, session, extension_id, state_id, problem=problem_of(error, "duration")
         )
     return redirect(request, state_url(extension_id, state_id))

@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from ringforward.portal.forms import FormValues, form_values
 from ringforward.service.portal_login import PORTAL_SESSION_TTL, PortalSession, find_session
 from ringforward.store.database import Database
 
@@ -46,15 +49,18 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
-def set_session_cookie(request: Request, response: Response, token: str) -> None:
+def _set_cookie(
+    request: Request, response: Response, name: str, token: str, **options: Any
+) -> None:
+    # Cookies only the portal's own pages get, never readable by scripts.
     response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=PORTAL_SESSION_TTL,
-        path=COOKIE_PATH,
-        httponly=True,
-        samesite="lax",
-        secure=_secure(request),
+        name, token, path=COOKIE_PATH, httponly=True, secure=_secure(request), **options
+    )
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    _set_cookie(
+        request, response, SESSION_COOKIE, token, max_age=PORTAL_SESSION_TTL, samesite="lax"
     )
 
 
@@ -68,14 +74,7 @@ def login_csrf_token(request: Request) -> str:
 
 
 def set_login_csrf_cookie(request: Request, response: Response, token: str) -> None:
-    response.set_cookie(
-        LOGIN_CSRF_COOKIE,
-        token,
-        path=COOKIE_PATH,
-        httponly=True,
-        samesite="strict",
-        secure=_secure(request),
-    )
+    _set_cookie(request, response, LOGIN_CSRF_COOKIE, token, samesite="strict")
 
 
 def _submitted_token(request: Request, form: FormData) -> str:
@@ -94,3 +93,45 @@ def login_csrf_ok(request: Request, form: FormData) -> bool:
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     submitted = _submitted_token(request, form)
     return bool(cookie) and hmac.compare_digest(submitted.encode(), cookie.encode())
+
+
+class SignInRequired(Exception):
+    """No live session: the page answers with the way to the sign-in form."""
+
+
+class ForeignForm(Exception):
+    """A posted form whose CSRF token is not the session's: refused with a 403 page."""
+
+    def __init__(self, session: PortalSession) -> None:
+        super().__init__("form without this session's CSRF token")
+        self.session = session
+
+
+@dataclass(frozen=True)
+class PostedChange:
+    """A change posted by a signed-in user, its CSRF token checked, and its fields."""
+
+    session: PortalSession
+    values: FormValues
+
+
+async def signed_in(request: Request) -> PortalSession:
+    session = await current_session(request)
+    if session is None:
+        raise SignInRequired
+    return session
+
+
+async def posted_change(request: Request) -> PostedChange:
+    session = await signed_in(request)
+    form = await request.form()
+    if not csrf_ok(request, form, session):
+        raise ForeignForm(session)
+    return PostedChange(session, form_values(form))
+
+
+# What the portal's routes declare to receive: the database, the signed-in session, or a
+# posted change (session plus checked form).
+Db = Annotated[Database, Depends(database)]
+Session = Annotated[PortalSession, Depends(signed_in)]
+Change = Annotated[PostedChange, Depends(posted_change)]

@@ -1,10 +1,10 @@
-"""The "Who rings" panel: a call-flow document laid out as bars on a seconds axis."""
+"""The "Who rings" panel: a call flow laid out as bars on a seconds axis."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from ringforward.domain.callflow import CallFlow, RingStep
 from ringforward.domain.model import SECONDS_PER_RING
 
 FINAL_ACTION_NAMES = {
@@ -41,11 +41,11 @@ class Timeline:
     final_left: float
 
 
-def _label(step: dict[str, Any]) -> str:
-    targets = [("Apps" if who == "apps" else who) for who in step["ring"]]
-    targets += [device["label"] for device in step.get("devices", []) if device.get("deviceId")]
+def _label(step: RingStep) -> str:
+    targets = [("Apps" if who == "apps" else who) for who in step.ring]
+    targets += [device.label for device in step.devices if device.device_id]
     who = ", ".join(targets) or "—"
-    return f"Group {step['group']}: {who}" if step["group"] is not None else who
+    return f"Group {step.group}: {who}" if step.group is not None else who
 
 
 def _tick_step(total: int) -> int:
@@ -55,40 +55,33 @@ def _tick_step(total: int) -> int:
     return 120
 
 
-def timeline_of(flow: dict[str, Any]) -> Timeline:
+def timeline_of(flow: CallFlow) -> Timeline:
     """Bars positioned in percent of the axis; the axis ends a little after the last event."""
-    then = flow["then"]
-    last = max([then["at"], *(step["end"] for step in flow["steps"])], default=0)
+    then = flow.then
+    last = max([then.at, *(step.end for step in flow.steps)], default=0)
     total = max(last + SECONDS_PER_RING, 2 * SECONDS_PER_RING)
 
     def percent(seconds: int) -> float:
         return round(100 * seconds / total, 2)
 
     bars = tuple(
-        Bar(
-            _label(step),
-            step["start"],
-            step["end"],
-            percent(step["start"]),
-            percent(step["end"] - step["start"]),
-        )
-        for step in flow["steps"]
+        Bar(_label(step), step.start, step.end, percent(step.start), percent(step.end - step.start))
+        for step in flow.steps
     )
     tick = _tick_step(total)
     ticks = tuple((second, percent(second)) for second in range(0, total + 1, tick))
-    target = then.get("target")
-    final = FINAL_ACTION_NAMES.get(then["action"], then["action"])
-    if target and then["action"] in ("Forward", "Transfer"):
-        final = f"{final} to {target}"
-    if then.get("reason"):
-        final = f"{final} ({then['reason']})"
+    final = FINAL_ACTION_NAMES.get(then.action, then.action)
+    if then.target and then.action in ("Forward", "Transfer"):
+        final = f"{final} to {then.target}"
+    if then.reason:
+        final = f"{final} ({then.reason})"
     return Timeline(
-        rule_name=flow["rule"]["name"],
-        rule_id=flow["rule"]["id"],
-        action=flow["action"],
+        rule_name=flow.rule.name,
+        rule_id=flow.rule.id,
+        action=flow.action,
         bars=bars,
         ticks=ticks,
         final=final,
-        final_at=then["at"],
-        final_left=percent(then["at"]),
+        final_at=then.at,
+        final_left=percent(then.at),
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from ringforward.domain.model import (
     MAX_RING_COUNT,
@@ -12,11 +11,14 @@ from ringforward.domain.model import (
     SECONDS_PER_RING,
     WEEKDAYS,
     AnsweringRule,
-    ForwardingGroup,
     ForwardingNumber,
     Schedule,
     WeeklyRanges,
 )
+from ringforward.wire.forwarding import forwarding_rules_json
+
+# A forwarding list as the ``forwarding.rules`` of a RingCentral PUT body.
+groups_body = forwarding_rules_json
 
 ACTION_NAMES: dict[str, str] = {
     "ForwardCalls": "Forward calls to my forwarding list",
@@ -128,18 +130,6 @@ def ring_count_choices() -> tuple[tuple[int, str], ...]:
         (count, f"{count} ring{'s' if count > 1 else ''} ({count * SECONDS_PER_RING} s)")
         for count in range(MIN_RING_COUNT, MAX_RING_COUNT + 1)
     )
-
-
-def groups_body(groups: Sequence[ForwardingGroup]) -> list[dict[str, Any]]:
-    """A forwarding list as the ``forwarding.rules`` of a RingCentral PUT body."""
-    return [
-        {
-            "index": group.index,
-            "ringCount": group.ring_count,
-            "forwardingNumbers": [{"id": number_id} for number_id in group.number_ids],
-        }
-        for group in groups
-    ]
 
 
 def describe_action(rule: AnsweringRule, extension_names: dict[str, str]) -> str:

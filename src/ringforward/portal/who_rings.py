@@ -1,4 +1,4 @@
-"""The "Who rings" panel's data: a call simulated for the chosen time and caller."""
+"""The "Who rings" panel: a call simulated for the chosen time and caller, and its route."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
+from fastapi import APIRouter, Request
+from starlette.responses import Response
 
 from ringforward.domain.errors import DomainError
-from ringforward.portal.render import PORTAL
-from ringforward.portal.session import database
+from ringforward.portal.responses import PORTAL, TEMPLATES, error_page
+from ringforward.portal.session import Session, database
 from ringforward.portal.timeline import timeline_of
 from ringforward.service.access import CURRENT, Principal, time_zone_of
 from ringforward.service.accounts import get_extension
@@ -43,3 +44,20 @@ async def who_rings_context(
     else:
         context["timeline"] = timeline_of(flow)
     return context
+
+
+router = APIRouter(prefix=PORTAL)
+
+
+@router.get("/extensions/{extension_id}/who-rings")
+async def who_rings(
+    request: Request, extension_id: str, session: Session, at: str = "", caller: str = ""
+) -> Response:
+    try:
+        context = await who_rings_context(
+            request, session.principal, extension_id, at=at, caller=caller
+        )
+    except DomainError as error:
+        return error_page(request, session, error)
+    status = 400 if context["who_problem"] else 200
+    return TEMPLATES.TemplateResponse(request, "_who_rings.html", context, status_code=status)

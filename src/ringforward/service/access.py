@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ringforward.domain.errors import PermissionDeniedError, not_found
 from ringforward.domain.model import Account, Extension
-from ringforward.store.repository import Repository
+from ringforward.store.extensions import ExtensionRepository
 
 CURRENT = "~"
 
@@ -30,7 +30,9 @@ class Target:
     extension: Extension
 
 
-async def resolve_account(repo: Repository, principal: Principal, account_ref: str) -> Account:
+async def resolve_account(
+    repo: ExtensionRepository, principal: Principal, account_ref: str
+) -> Account:
     # A foreign account answers exactly like a missing one, so ids leak nothing.
     account_id = principal.account_id if account_ref == CURRENT else account_ref
     if account_id != principal.account_id:
@@ -42,7 +44,7 @@ async def resolve_account(repo: Repository, principal: Principal, account_ref: s
 
 
 async def resolve_target(
-    repo: Repository, principal: Principal, account_ref: str, extension_ref: str
+    repo: ExtensionRepository, principal: Principal, account_ref: str, extension_ref: str
 ) -> Target:
     """The extension named in a path, if the principal may act on it.
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets as stdlib_secrets
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import jwt
@@ -13,8 +15,9 @@ from ringforward.domain.model import Extension
 from ringforward.domain.phone import try_normalize
 from ringforward.service.access import Principal
 from ringforward.service.secrets import hash_token, new_token, verify_password
+from ringforward.store.credentials import StoredToken
 from ringforward.store.database import Database
-from ringforward.store.repository import Repository
+from ringforward.store.repositories import Repositories, stored
 
 ACCESS_TOKEN_TTL = 3600
 REFRESH_TOKEN_TTL = 604800
@@ -38,6 +41,16 @@ class TokenGrant:
     scope: str = SCOPE
 
 
+@dataclass(frozen=True)
+class GrantClient:
+    """The app asking for tokens, by its credentials, and the lifetimes it asks for."""
+
+    client_id: str | None
+    client_secret: str | None
+    access_ttl: int | None = None
+    refresh_ttl: int | None = None
+
+
 def _invalid_client() -> OAuthError:
     return OAuthError(
         "Invalid client credentials", oauth_error="invalid_client", code="OAU-123", status=401
@@ -48,10 +61,10 @@ def _invalid_grant(message: str, code: str = "OAU-140") -> OAuthError:
     return OAuthError(message, oauth_error="invalid_grant", code=code)
 
 
-async def _check_client(repo: Repository, client_id: str | None, secret: str | None) -> str:
+async def _check_client(repo: Repositories, client_id: str | None, secret: str | None) -> str:
     if not client_id or secret is None:
         raise _invalid_client()
-    secret_hash = await repo.get_app_secret_hash(client_id)
+    secret_hash = await repo.credentials.get_app_secret_hash(client_id)
     if not verify_password(secret_hash, secret):
         raise _invalid_client()
     return client_id
@@ -63,29 +76,83 @@ def _ttl(requested: int | None, default: int, low: int, high: int) -> int:
     return max(low, min(high, requested))
 
 
-async def _issue(
-    repo: Repository,
+async def find_login(
+    repo: Repositories, username: str, extension: str | None = None
+) -> tuple[Extension, str] | None:
+    """The extension behind a login name (an email, or a main number and extension)."""
+    if "@" in username:
+        return await repo.extensions.find_login(username)
+    main_number = try_normalize(username)
+    if main_number is None:
+        return None
+    return await repo.extensions.find_login_by_number(main_number, extension)
+
+
+def checked_login(
+    login: tuple[Extension, str] | None, password: str, refusal: Exception
+) -> Extension:
+    """The extension, when the password is right; the same refusal either way otherwise,
+    taking as long for an unknown login as for a wrong password."""
+    if not verify_password(login[1] if login else None, password) or login is None:
+        raise refusal
+    return login[0]
+
+
+async def issue_token(
+    repo: Repositories,
     extension: Extension,
-    client_id: str,
     *,
-    session_id: str | None = None,
-    access_ttl: int | None = None,
-    refresh_ttl: int | None = None,
+    token: str,
+    kind: str,
+    session_id: str,
+    client_id: str,
+    expires_at: float,
+) -> None:
+    await repo.credentials.insert_token(
+        StoredToken(
+            token_hash=hash_token(token),
+            kind=kind,
+            session_id=session_id,
+            extension_id=extension.id,
+            client_id=client_id,
+            expires_at=expires_at,
+        )
+    )
+
+
+async def live_token(repo: Repositories, token: str, kind: str) -> StoredToken | None:
+    """The stored token, if it is of ``kind``, not revoked and not expired."""
+    found = await repo.credentials.get_token(hash_token(token))
+    return found if found is not None and found.is_live(kind, time.time()) else None
+
+
+@asynccontextmanager
+async def _granting(db: Database, client: GrantClient) -> AsyncIterator[tuple[Repositories, str]]:
+    """A write transaction for a grant, once the app's credentials are checked."""
+    async with stored(db, writing=True) as repo:
+        yield repo, await _check_client(repo, client.client_id, client.client_secret)
+
+
+async def _issue(
+    repo: Repositories, extension: Extension, client_id: str, client: GrantClient
 ) -> TokenGrant:
-    session = session_id or stdlib_secrets.token_hex(16)
-    access_seconds = _ttl(access_ttl, ACCESS_TOKEN_TTL, MIN_ACCESS_TOKEN_TTL, ACCESS_TOKEN_TTL)
-    refresh_seconds = _ttl(refresh_ttl, REFRESH_TOKEN_TTL, 1, MAX_REFRESH_TOKEN_TTL)
+    session = stdlib_secrets.token_hex(16)
+    access_seconds = _ttl(
+        client.access_ttl, ACCESS_TOKEN_TTL, MIN_ACCESS_TOKEN_TTL, ACCESS_TOKEN_TTL
+    )
+    refresh_seconds = _ttl(client.refresh_ttl, REFRESH_TOKEN_TTL, 1, MAX_REFRESH_TOKEN_TTL)
     access, refresh = new_token(), new_token()
     now = time.time()
     for token, kind, ttl in (
         (access, "access", access_seconds),
         (refresh, "refresh", refresh_seconds),
     ):
-        await repo.insert_token(
-            token_hash=hash_token(token),
+        await issue_token(
+            repo,
+            extension,
+            token=token,
             kind=kind,
             session_id=session,
-            extension_id=extension.id,
             client_id=client_id,
             expires_at=now + ttl,
         )
@@ -101,44 +168,27 @@ async def _issue(
 
 
 async def password_grant(
-    db: Database,
-    *,
-    client_id: str | None,
-    client_secret: str | None,
-    username: str,
-    extension: str | None,
-    password: str,
-    access_ttl: int | None = None,
-    refresh_ttl: int | None = None,
+    db: Database, client: GrantClient, *, username: str, extension: str | None, password: str
 ) -> TokenGrant:
     """Log in with an email (or the account's main number plus extension) and password."""
-    async with db.writing() as uow:
-        repo = Repository(uow)
-        app = await _check_client(repo, client_id, client_secret)
-        if "@" in username:
-            login = await repo.find_login(username)
-        else:
-            main_number = try_normalize(username)
-            login = await repo.find_login_by_number(main_number, extension) if main_number else None
-        password_hash = login[1] if login else None
-        if not verify_password(password_hash, password) or login is None:
-            raise _invalid_grant("Invalid resource owner credentials")
-        return await _issue(repo, login[0], app, access_ttl=access_ttl, refresh_ttl=refresh_ttl)
+    async with _granting(db, client) as (repo, app):
+        login = await find_login(repo, username, extension)
+        owner = checked_login(login, password, _invalid_grant("Invalid resource owner credentials"))
+        return await _issue(repo, owner, app, client)
 
 
-async def jwt_signing_secret(repo: Repository) -> str:
-    secret = await repo.get_setting(JWT_SECRET_SETTING)
+async def jwt_signing_secret(repo: Repositories) -> str:
+    secret = await repo.credentials.get_setting(JWT_SECRET_SETTING)
     if secret is None:
         secret = stdlib_secrets.token_urlsafe(48)
-        await repo.set_setting(JWT_SECRET_SETTING, secret)
+        await repo.credentials.set_setting(JWT_SECRET_SETTING, secret)
     return secret
 
 
 async def issue_jwt_credential(db: Database, extension_id: str) -> str:
     """A JWT credential for the JWT bearer grant, like one made in RingCentral's console."""
-    async with db.writing() as uow:
-        repo = Repository(uow)
-        if await repo.get_extension(extension_id) is None:
+    async with stored(db, writing=True) as repo:
+        if await repo.extensions.get_extension(extension_id) is None:
             raise not_found("extensionId")
         secret = await jwt_signing_secret(repo)
     now = int(time.time())
@@ -153,18 +203,8 @@ async def issue_jwt_credential(db: Database, extension_id: str) -> str:
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
-async def jwt_grant(
-    db: Database,
-    *,
-    client_id: str | None,
-    client_secret: str | None,
-    assertion: str,
-    access_ttl: int | None = None,
-    refresh_ttl: int | None = None,
-) -> TokenGrant:
-    async with db.writing() as uow:
-        repo = Repository(uow)
-        app = await _check_client(repo, client_id, client_secret)
+async def jwt_grant(db: Database, client: GrantClient, *, assertion: str) -> TokenGrant:
+    async with _granting(db, client) as (repo, app):
         secret = await jwt_signing_secret(repo)
         try:
             claims = jwt.decode(
@@ -178,77 +218,56 @@ async def jwt_grant(
             raise _invalid_grant("JWT token is expired", code="OAU-144") from error
         except jwt.PyJWTError as error:
             raise _invalid_grant("Invalid JWT token", code="OAU-144") from error
-        extension = await repo.get_extension(str(claims["sub"]))
+        extension = await repo.extensions.get_extension(str(claims["sub"]))
         if extension is None:
             raise _invalid_grant("Invalid JWT token: no such extension", code="OAU-144")
-        return await _issue(repo, extension, app, access_ttl=access_ttl, refresh_ttl=refresh_ttl)
+        return await _issue(repo, extension, app, client)
 
 
-async def refresh_grant(
-    db: Database,
-    *,
-    client_id: str | None,
-    client_secret: str | None,
-    refresh_token: str,
-    access_ttl: int | None = None,
-    refresh_ttl: int | None = None,
-) -> TokenGrant:
-    """New tokens in the same session; the used refresh token stops working (rotation)."""
-    async with db.writing() as uow:
-        repo = Repository(uow)
-        app = await _check_client(repo, client_id, client_secret)
-        row = await repo.get_token(hash_token(refresh_token))
-        if (
-            row is None
-            or row["kind"] != "refresh"
-            or row["revoked"]
-            or row["client_id"] != app
-            or row["expires_at"] < time.time()
-        ):
-            raise _invalid_grant("Token not found", code="OAU-211")
-        extension = await repo.get_extension(row["extension_id"])
-        if extension is None:
-            raise _invalid_grant("Token not found", code="OAU-211")
-        await repo.revoke_session(row["session_id"])
-        return await _issue(
-            repo,
-            extension,
-            app,
-            access_ttl=access_ttl,
-            refresh_ttl=refresh_ttl,
+async def refresh_grant(db: Database, client: GrantClient, *, refresh_token: str) -> TokenGrant:
+    """New tokens for the same extension; the used refresh token's session ends (rotation)."""
+    async with _granting(db, client) as (repo, app):
+        found = await live_token(repo, refresh_token, "refresh")
+        extension = (
+            await repo.extensions.get_extension(found.extension_id)
+            if found is not None and found.client_id == app
+            else None
         )
+        if found is None or extension is None:
+            raise _invalid_grant("Token not found", code="OAU-211")
+        await repo.credentials.revoke_session(found.session_id)
+        return await _issue(repo, extension, app, client)
 
 
-async def revoke(
-    db: Database, *, client_id: str | None, client_secret: str | None, token: str
-) -> None:
+async def revoke(db: Database, client: GrantClient, *, token: str) -> None:
     """Revoke the whole session the token (access or refresh) belongs to."""
-    async with db.writing() as uow:
-        repo = Repository(uow)
-        await _check_client(repo, client_id, client_secret)
-        row = await repo.get_token(hash_token(token))
-        if row is not None:
-            await repo.revoke_session(row["session_id"])
+    async with _granting(db, client) as (repo, _app):
+        found = await repo.credentials.get_token(hash_token(token))
+        if found is not None:
+            await repo.credentials.revoke_session(found.session_id)
 
 
 async def authenticate(db: Database, access_token: str | None) -> Principal:
     """The principal of a bearer token, or a 401 saying what is wrong with it."""
     if not access_token:
         raise AuthenticationError("Authorization header is not specified", code="AGW-401")
-    async with db.reading() as uow:
-        repo = Repository(uow)
-        row = await repo.get_token(hash_token(access_token))
-        if row is None or row["kind"] != "access" or row["revoked"]:
+    async with stored(db, writing=False) as repo:
+        found = await repo.credentials.get_token(hash_token(access_token))
+        if found is None or found.kind != "access" or found.revoked:
             raise AuthenticationError("Invalid token", code="OAU-213")
-        if row["expires_at"] < time.time():
+        if not found.is_live("access", time.time()):
             raise AuthenticationError("Token expired", code="OAU-213")
-        extension = await repo.get_extension(row["extension_id"])
+        extension = await repo.extensions.get_extension(found.extension_id)
         if extension is None:
             raise AuthenticationError("Invalid token", code="OAU-213")
-        return Principal(
-            account_id=extension.account_id,
-            extension_id=extension.id,
-            is_admin=extension.is_admin,
-            client_id=row["client_id"],
-            session_id=row["session_id"],
-        )
+        return principal_of(extension, found.client_id, found.session_id)
+
+
+def principal_of(extension: Extension, client_id: str, session_id: str) -> Principal:
+    return Principal(
+        account_id=extension.account_id,
+        extension_id=extension.id,
+        is_admin=extension.is_admin,
+        client_id=client_id,
+        session_id=session_id,
+    )

@@ -4,25 +4,32 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ringforward.domain.answering_rules import parse_weekly_ranges
 from ringforward.domain.errors import invalid, missing
 from ringforward.domain.model import BusinessHours
-from ringforward.service.access import Principal, Target, resolve_target
-from ringforward.service.audit import record_change
+from ringforward.service.access import Principal, Target
+from ringforward.service.schema import check_schema
+from ringforward.service.scope import editing, reading
 from ringforward.store.codec import weekly_to_json
 from ringforward.store.database import Database
-from ringforward.store.repository import Repository
+
+
+@dataclass(frozen=True)
+class HoursView:
+    target: Target
+    hours: BusinessHours
 
 
 async def get_business_hours(
     db: Database, principal: Principal, account_ref: str, extension_ref: str
-) -> tuple[Target, BusinessHours]:
-    async with db.reading() as uow:
-        repo = Repository(uow)
-        target = await resolve_target(repo, principal, account_ref, extension_ref)
-        return target, await repo.get_business_hours(target.extension.id)
+) -> HoursView:
+    async with reading(db, principal, account_ref, extension_ref) as scope:
+        return HoursView(
+            scope.target, await scope.repos.extensions.get_business_hours(scope.extension.id)
+        )
 
 
 def parse_business_hours(body: Mapping[str, Any]) -> BusinessHours:
@@ -36,28 +43,27 @@ def parse_business_hours(body: Mapping[str, Any]) -> BusinessHours:
     return BusinessHours(parse_weekly_ranges(weekly, "schedule.weeklyRanges"))
 
 
+def _document(hours: BusinessHours) -> str:
+    return json.dumps(weekly_to_json(hours.weekly_ranges))
+
+
 async def update_business_hours(
     db: Database,
     principal: Principal,
     account_ref: str,
     extension_ref: str,
     body: Mapping[str, Any],
-) -> tuple[Target, BusinessHours]:
-    hours = parse_business_hours(body)
-    async with db.writing() as uow:
-        repo = Repository(uow)
-        target = await resolve_target(repo, principal, account_ref, extension_ref)
-        await repo.lock_extension(target.extension.id)
-        before = await repo.get_business_hours(target.extension.id)
-        await repo.save_business_hours(target.extension.id, hours)
-        await record_change(
-            repo,
-            principal,
-            target,
-            resource_type="business-hours",
-            resource_id=target.extension.id,
+) -> HoursView:
+    hours = parse_business_hours(check_schema(body, "UserBusinessHoursUpdateRequest"))
+    async with editing(db, principal, account_ref, extension_ref) as scope:
+        extension_id = scope.extension.id
+        before = await scope.repos.extensions.get_business_hours(extension_id)
+        await scope.repos.extensions.save_business_hours(extension_id, hours)
+        await scope.record_change(
+            "business-hours",
+            extension_id,
             version=0,
-            before=json.dumps(weekly_to_json(before.weekly_ranges)),
-            after=json.dumps(weekly_to_json(hours.weekly_ranges)),
+            before=_document(before),
+            after=_document(hours),
         )
-        return target, hours
+        return HoursView(scope.target, hours)

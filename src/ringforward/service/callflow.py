@@ -3,39 +3,34 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
-from ringforward.domain.callflow import (
-    Call,
-    ExtensionCallHandling,
-    call_flow_to_json,
-    simulate,
-)
+from ringforward.domain.callflow import Call, CallFlow, ExtensionCallHandling, simulate
 from ringforward.domain.comm_handling.callflow import simulate_enhanced
 from ringforward.domain.errors import invalid
 from ringforward.domain.model import Account, Extension
 from ringforward.domain.phone import normalize_phone_number
-from ringforward.service.access import Principal, resolve_target
+from ringforward.service.access import Principal
 from ringforward.service.comm_callflow import load_enhanced
+from ringforward.service.scope import reading
 from ringforward.store.database import Database
-from ringforward.store.repository import Repository
+from ringforward.store.repositories import Repositories, stored
 
 
 async def _handling(
-    repo: Repository, account: Account, extension: Extension
+    repo: Repositories, account: Account, extension: Extension
 ) -> ExtensionCallHandling:
-    numbers = await repo.list_forwarding_numbers(extension.id)
+    numbers = await repo.numbers.list_forwarding_numbers(extension.id)
     return ExtensionCallHandling(
         extension=extension,
         time_zone=extension.time_zone or account.time_zone,
-        business_hours=await repo.get_business_hours(extension.id),
-        rules=tuple(await repo.list_rules(extension.id)),
+        business_hours=await repo.extensions.get_business_hours(extension.id),
+        rules=tuple(await repo.rules.list_rules(extension.id)),
         forwarding_numbers={number.id: number for number in numbers},
     )
 
 
 async def _transfer_closure(
-    repo: Repository, account: Account, first: ExtensionCallHandling
+    repo: Repositories, account: Account, first: ExtensionCallHandling
 ) -> dict[str, ExtensionCallHandling]:
     """Every extension of the account a transfer could reach from ``first``, loaded once."""
     loaded = {first.extension.id: first}
@@ -49,7 +44,7 @@ async def _transfer_closure(
             for target_id in targets:
                 if not target_id or target_id in loaded:
                     continue
-                extension = await repo.get_extension(target_id)
+                extension = await repo.extensions.get_extension(target_id)
                 if extension is None or extension.account_id != account.id:
                     continue
                 loaded[target_id] = await _handling(repo, account, extension)
@@ -86,29 +81,26 @@ async def simulate_call(
     at: str | None,
     caller: str | None,
     called: str | None,
-) -> dict[str, Any]:
-    """The contract's call-flow document for a call to the extension.
+) -> CallFlow:
+    """The flow of a call to the extension: the rule that answers, who rings when.
 
     A naive ``at`` is read in the extension's time zone, like the rules themselves.
     """
-    async with db.reading() as uow:
-        repo = Repository(uow)
-        target = await resolve_target(repo, principal, account_ref, extension_ref)
-        call = parse_call(at, caller, called, region=target.account.country)
-        enhanced = await load_enhanced(uow, target)
+    async with reading(db, principal, account_ref, extension_ref) as scope:
+        region = scope.account.country
+        call = parse_call(at, caller, called, region=region)
+        enhanced = await load_enhanced(scope)
         if enhanced is not None:
-            flow = simulate_enhanced(enhanced, call, region=target.account.country)
-            return call_flow_to_json(flow)
-        first = await _handling(repo, target.account, target.extension)
-        reachable = await _transfer_closure(repo, target.account, first)
-    flow = simulate(first, call, load_extension=reachable.get, region=target.account.country)
-    return call_flow_to_json(flow)
+            return simulate_enhanced(enhanced, call, region=region)
+        first = await _handling(scope.repos, scope.account, scope.extension)
+        reachable = await _transfer_closure(scope.repos, scope.account, first)
+    return simulate(first, call, load_extension=reachable.get, region=region)
 
 
 async def cli_principal(db: Database, extension_id: str) -> Principal:
     """Acting locally with database access: the extension itself, with admin rights."""
-    async with db.reading() as uow:
-        extension = await Repository(uow).get_extension(extension_id)
+    async with stored(db, writing=False) as repos:
+        extension = await repos.extensions.get_extension(extension_id)
     if extension is None:
         raise invalid("extension", f"extension {extension_id} does not exist")
     return Principal(extension.account_id, extension.id, True, "cli", "cli")

@@ -9,20 +9,19 @@ from ringforward.domain.comm_handling.model import (
     STATE,
     STATE_RULE,
 )
-from ringforward.service.access import Target, time_zone_of
-from ringforward.store.comm_repository import CommRepository
-from ringforward.store.database import UnitOfWork
+from ringforward.service.access import time_zone_of
+from ringforward.service.scope import Scope
 
 
-async def load_enhanced(uow: UnitOfWork, target: Target) -> EnhancedCallHandling | None:
+async def load_enhanced(scope: Scope) -> EnhancedCallHandling | None:
     """The extension's v2 call handling, or None when its account is legacy."""
-    comm = CommRepository(uow)
-    if await comm.generation(target.account.id) != ENHANCED:
+    comm = scope.repos.comm
+    if await comm.generation(scope.account.id) != ENHANCED:
         return None
-    extension_id = target.extension.id
+    extension_id = scope.extension.id
     return EnhancedCallHandling(
         extension_id=extension_id,
-        time_zone=time_zone_of(target),
+        time_zone=time_zone_of(scope.target),
         states={s.item_id: s.document for s in await comm.items(extension_id, STATE)},
         state_rules={r.item_id: r.document for r in await comm.items(extension_id, STATE_RULE)},
         interaction_rules=[r.document for r in await comm.items(extension_id, INTERACTION_RULE)],

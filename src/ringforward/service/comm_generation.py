@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from ringforward.domain.comm_handling.errors import wrong_generation
-from ringforward.service.access import CURRENT, Principal, resolve_target
-from ringforward.store.comm_repository import CommRepository
+from ringforward.service.access import CURRENT, Principal
+from ringforward.service.scope import reading
 from ringforward.store.database import Database
-from ringforward.store.repository import Repository
+from ringforward.store.repositories import stored
 
 
 async def extension_generation(
     db: Database, principal: Principal, account_ref: str, extension_ref: str
 ) -> str:
-    async with db.reading() as uow:
-        target = await resolve_target(Repository(uow), principal, account_ref, extension_ref)
-        return await CommRepository(uow).generation(target.account.id)
+    async with reading(db, principal, account_ref, extension_ref) as scope:
+        return await scope.repos.comm.generation(scope.account.id)
 
 
 async def require_generation(
@@ -27,7 +26,7 @@ async def require_generation(
     account_id = principal.account_id if account_ref == CURRENT else account_ref
     if account_id != principal.account_id:
         return
-    async with db.reading() as uow:
-        generation = await CommRepository(uow).generation(account_id)
+    async with stored(db, writing=False) as repos:
+        generation = await repos.comm.generation(account_id)
     if generation != wanted:
         raise wrong_generation(generation)

@@ -11,8 +11,13 @@ from ringforward.domain.comm_handling.interaction import interaction_rule
 from ringforward.domain.comm_handling.model import STATE_RULE
 from ringforward.domain.errors import ValidationError, not_found
 from ringforward.service.access import Principal
-from ringforward.service.comm_common import check_if_match, check_references, enhanced_target, save
-from ringforward.store.comm_repository import StoredItem
+from ringforward.service.comm_common import (
+    check_if_match,
+    check_references,
+    enhanced_scope,
+    save,
+)
+from ringforward.store.comm_handling import StoredItem
 from ringforward.store.database import Database
 
 
@@ -38,20 +43,19 @@ async def changes(
     item_id: str,
 ) -> list[Change]:
     """Newest first; a 404 for a resource that never existed."""
-    async with db.reading() as uow:
-        context = await enhanced_target(uow, principal, account_ref, extension_ref)
-        rows = await context.repo.list_audit(context.extension_id, f"comm-{kind}", item_id)
-        if not rows and await context.comm.item(context.extension_id, kind, item_id) is None:
+    async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
+        records = await scope.repos.audit.list_audit(scope.extension.id, f"comm-{kind}", item_id)
+        if not records and await scope.repos.comm.item(scope.extension.id, kind, item_id) is None:
             raise not_found("ruleId" if kind != STATE_RULE else "stateId")
         return [
             Change(
-                int(row["version"]),
-                float(row["at"]),
-                str(row["actor"]),
-                _document(row["before"]),
-                _document(row["after"]),
+                record.version,
+                record.at,
+                record.actor,
+                _document(record.before),
+                _document(record.after),
             )
-            for row in rows
+            for record in records
         ]
 
 
@@ -67,18 +71,16 @@ async def revert(
     if_match: str | None = None,
 ) -> StoredItem:
     """Restore the resource as it was before change ``version``, as a change of its own."""
-    async with db.writing() as uow:
-        context = await enhanced_target(uow, principal, account_ref, extension_ref)
-        await context.repo.lock_extension(context.extension_id)
-        current = await context.comm.item(context.extension_id, kind, item_id)
+    async with enhanced_scope(db, principal, account_ref, extension_ref, writing=True) as scope:
+        current = await scope.repos.comm.item(scope.extension.id, kind, item_id)
         if current is None:
             raise not_found("ruleId" if kind != STATE_RULE else "stateId")
         check_if_match(current, if_match)
-        rows = await context.repo.list_audit(context.extension_id, f"comm-{kind}", item_id)
-        row = next((r for r in rows if int(r["version"]) == version), None)
-        if row is None:
+        records = await scope.repos.audit.list_audit(scope.extension.id, f"comm-{kind}", item_id)
+        record = next((r for r in records if r.version == version), None)
+        if record is None:
             raise not_found("version")
-        earlier = _document(row["before"])
+        earlier = _document(record.before)
         if earlier is None:
             raise ValidationError(
                 f"Version {version} created the rule; delete the rule to undo it",
@@ -86,9 +88,9 @@ async def revert(
             )
         # The old version is checked again: a coworker it names may be gone by now.
         if kind == STATE_RULE:
-            normalized = normalize_dispatching(earlier, region=context.region)
+            normalized = normalize_dispatching(earlier, region=scope.account.country)
             document, refs = normalized.document, normalized.references
         else:
-            document, refs = interaction_rule(item_id, earlier, region=context.region)
-        await check_references(context, refs)
-        return await save(context, principal, current, document)
+            document, refs = interaction_rule(item_id, earlier, region=scope.account.country)
+        await check_references(scope, refs)
+        return await save(scope, current, document)

@@ -11,14 +11,15 @@ from ringforward.domain.comm_handling.states import state_document
 from ringforward.domain.errors import not_found
 from ringforward.service.access import Principal
 from ringforward.service.comm_common import (
-    Context,
     audit,
     check_if_match,
     check_references,
-    enhanced_target,
+    enhanced_scope,
     save,
 )
-from ringforward.store.comm_repository import StoredItem
+from ringforward.service.schema import check_schema
+from ringforward.service.scope import Scope
+from ringforward.store.comm_handling import StoredItem
 from ringforward.store.database import Database
 
 # Interaction rules take the ids custom answering rules take: one sequence, no collisions.
@@ -33,30 +34,29 @@ async def list_rules(
     *,
     enabled: bool | None = None,
 ) -> list[StoredItem]:
-    async with db.reading() as uow:
-        context = await enhanced_target(uow, principal, account_ref, extension_ref)
-        rules = await context.comm.items(context.extension_id, INTERACTION_RULE)
+    async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
+        rules = await scope.repos.comm.items(scope.extension.id, INTERACTION_RULE)
         return [
-            await _expanded(context, r)
+            await _expanded(scope, r)
             for r in rules
             if enabled is None or r.document["enabled"] is enabled
         ]
 
 
-async def _rule(context: Context, rule_id: str) -> StoredItem:
-    found = await context.comm.item(context.extension_id, INTERACTION_RULE, rule_id)
+async def _rule(scope: Scope, rule_id: str) -> StoredItem:
+    found = await scope.repos.comm.item(scope.extension.id, INTERACTION_RULE, rule_id)
     if found is None:
         raise not_found("ruleId")
     return found
 
 
-async def _expanded(context: Context, item: StoredItem) -> StoredItem:
+async def _expanded(scope: Scope, item: StoredItem) -> StoredItem:
     """The rule as answered: a State condition carries the whole current state."""
     conditions = []
     for condition in item.document["conditions"]:
         if condition["type"] == "State":
             state_id = condition["state"]["id"]
-            state = await context.comm.item(context.extension_id, STATE, state_id)
+            state = await scope.repos.comm.item(scope.extension.id, STATE, state_id)
             document = state.document if state else state_document(state_id, enabled=False)
             condition = {"type": "State", "state": document}
         conditions.append(condition)
@@ -66,24 +66,22 @@ async def _expanded(context: Context, item: StoredItem) -> StoredItem:
 async def get_rule(
     db: Database, principal: Principal, account_ref: str, extension_ref: str, rule_id: str
 ) -> StoredItem:
-    async with db.reading() as uow:
-        context = await enhanced_target(uow, principal, account_ref, extension_ref)
-        return await _expanded(context, await _rule(context, rule_id))
+    async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
+        return await _expanded(scope, await _rule(scope, rule_id))
 
 
 async def create_rule(
     db: Database, principal: Principal, account_ref: str, extension_ref: str, body: dict[str, Any]
 ) -> StoredItem:
-    async with db.writing() as uow:
-        context = await enhanced_target(uow, principal, account_ref, extension_ref)
-        await context.repo.lock_extension(context.extension_id)
-        rule_id = str(await context.repo.next_id(SEQUENCE))
-        document, refs = interaction_rule(rule_id, body, region=context.region)
-        await check_references(context, refs)
+    check_schema(body, "CommInteractionRuleCreateRequest")
+    async with enhanced_scope(db, principal, account_ref, extension_ref, writing=True) as scope:
+        rule_id = str(await scope.repos.sequences.next_id(SEQUENCE))
+        document, refs = interaction_rule(rule_id, body, region=scope.account.country)
+        await check_references(scope, refs)
         item = StoredItem(INTERACTION_RULE, rule_id, int(rule_id), 1, document)
-        await context.comm.insert(context.extension_id, item)
-        await audit(context, principal, None, item)
-        return await _expanded(context, item)
+        await scope.repos.comm.insert(scope.extension.id, item)
+        await audit(scope, None, item)
+        return await _expanded(scope, item)
 
 
 async def patch_rule(
@@ -96,16 +94,15 @@ async def patch_rule(
     *,
     if_match: str | None = None,
 ) -> StoredItem:
-    async with db.writing() as uow:
-        context = await enhanced_target(uow, principal, account_ref, extension_ref)
-        await context.repo.lock_extension(context.extension_id)
-        before = await _rule(context, rule_id)
+    check_schema(body, "CommInteractionRuleUpdateRequest")
+    async with enhanced_scope(db, principal, account_ref, extension_ref, writing=True) as scope:
+        before = await _rule(scope, rule_id)
         check_if_match(before, if_match)
         document, refs = interaction_rule(
-            rule_id, body, region=context.region, current=before.document
+            rule_id, body, region=scope.account.country, current=before.document
         )
-        await check_references(context, refs)
-        return await _expanded(context, await save(context, principal, before, document))
+        await check_references(scope, refs)
+        return await _expanded(scope, await save(scope, before, document))
 
 
 async def delete_rule(
@@ -117,10 +114,8 @@ async def delete_rule(
     *,
     if_match: str | None = None,
 ) -> None:
-    async with db.writing() as uow:
-        context = await enhanced_target(uow, principal, account_ref, extension_ref)
-        await context.repo.lock_extension(context.extension_id)
-        before = await _rule(context, rule_id)
+    async with enhanced_scope(db, principal, account_ref, extension_ref, writing=True) as scope:
+        before = await _rule(scope, rule_id)
         check_if_match(before, if_match)
-        await context.comm.delete(context.extension_id, INTERACTION_RULE, rule_id)
-        await audit(context, principal, before, None)
+        await scope.repos.comm.delete(scope.extension.id, INTERACTION_RULE, rule_id)
+        await audit(scope, before, None)

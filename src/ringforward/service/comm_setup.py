@@ -11,7 +11,7 @@ from ringforward.domain.comm_handling.model import (
     default_dispatching,
 )
 from ringforward.domain.comm_handling.states import Weekly, initial_states
-from ringforward.store.comm_repository import CommRepository, StoredItem
+from ringforward.store.comm_handling import CommRepository, StoredItem
 
 
 async def set_up_extension(

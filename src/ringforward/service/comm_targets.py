@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ringforward.domain.comm_handling.dispatching import target_key
@@ -15,8 +15,10 @@ from ringforward.domain.comm_handling.model import (
 from ringforward.domain.errors import invalid, not_found
 from ringforward.domain.phone import try_normalize
 from ringforward.service.access import Principal, resolve_account
-from ringforward.service.comm_common import Context, enhanced_target, save
-from ringforward.store.comm_repository import CommRepository, StoredItem
+from ringforward.service.comm_common import enhanced_scope, save
+from ringforward.service.schema import check_schema
+from ringforward.service.scope import Scope
+from ringforward.store.comm_handling import CommRepository, StoredItem
 from ringforward.store.database import Database
 
 FORWARDING_TARGET_TYPES = ("PhoneNumberRingTarget", "CoworkerRingTarget", "DeviceRingTarget")
@@ -57,10 +59,9 @@ async def forwarding_targets(
     exclude_own: bool = False,
 ) -> list[dict[str, Any]]:
     """Distinct phone numbers, coworkers and devices the extension's rules ring."""
-    async with db.reading() as uow:
-        context = await enhanced_target(uow, principal, account_ref, extension_ref)
+    async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
         seen: dict[str, dict[str, Any]] = {}
-        for target in _ring_targets(await _items(context.comm, context.extension_id)):
+        for target in _ring_targets(await _items(scope.repos.comm, scope.extension.id)):
             if target["type"] not in FORWARDING_TARGET_TYPES:
                 continue
             if exclude_own and target["type"] == "DeviceRingTarget":
@@ -106,16 +107,15 @@ async def remove_forwarding_targets(
     principal: Principal,
     account_ref: str,
     extension_ref: str,
-    records: list[dict[str, Any]],
+    body: Mapping[str, Any],
 ) -> list[dict[str, Any]]:
     """Take each target out of every ring group of the extension; one result per record."""
-    async with db.writing() as uow:
-        context = await enhanced_target(uow, principal, account_ref, extension_ref)
-        await context.repo.lock_extension(context.extension_id)
+    records = check_schema(body, "CommRemoveForwardingTargetsRequest")["records"]
+    async with enhanced_scope(db, principal, account_ref, extension_ref, writing=True) as scope:
         results = []
         for record in records:
-            key = _request_key(record, context.region)
-            removed = await _remove_everywhere(context, principal, key)
+            key = _request_key(record, scope.account.country)
+            removed = await _remove_everywhere(scope, key)
             result: dict[str, Any] = {"bulkItemSuccessful": removed, "bulkItem": record}
             if not removed:
                 result["bulkItemErrors"] = [
@@ -125,17 +125,15 @@ async def remove_forwarding_targets(
         return results
 
 
-async def _remove_everywhere(context: Context, principal: Principal, key: str) -> bool:
+async def _remove_everywhere(scope: Scope, key: str) -> bool:
     removed = False
-    for item in await _items(context.comm, context.extension_id):
+    for item in await _items(scope.repos.comm, scope.extension.id):
         dispatching = _without(_dispatching_of(item), key)
         if dispatching is None:
             continue
         removed = True
         document = {**item.document, "dispatching": dispatching}
-        await save(
-            context, principal, item, document if item.kind == INTERACTION_RULE else dispatching
-        )
+        await save(scope, item, document if item.kind == INTERACTION_RULE else dispatching)
     return removed
 
 
@@ -143,15 +141,14 @@ async def extensions_using_device(
     db: Database, principal: Principal, account_ref: str, extension_ref: str, device_id: str
 ) -> list[str]:
     """Ids of the account's extensions whose rules ring ``device_id``."""
-    async with db.reading() as uow:
-        context = await enhanced_target(uow, principal, account_ref, extension_ref)
-        account = await resolve_account(context.repo, principal, account_ref)
+    async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
+        account = await resolve_account(scope.repos.extensions, principal, account_ref)
         found: list[str] = []
         known = False
-        for extension in await context.repo.list_extensions(account.id):
-            numbers = await context.repo.list_forwarding_numbers(extension.id)
+        for extension in await scope.repos.extensions.list_extensions(account.id):
+            numbers = await scope.repos.numbers.list_forwarding_numbers(extension.id)
             known = known or any(n.device_id == device_id for n in numbers)
-            targets = _ring_targets(await _items(context.comm, extension.id))
+            targets = _ring_targets(await _items(scope.repos.comm, extension.id))
             if any(
                 t["type"] == "DeviceRingTarget" and t["device"]["id"] == device_id for t in targets
             ):

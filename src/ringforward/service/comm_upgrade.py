@@ -12,9 +12,9 @@ from ringforward.domain.comm_handling.model import (
 )
 from ringforward.domain.comm_handling.upgrade import upgrade_extension
 from ringforward.domain.errors import not_found
-from ringforward.store.comm_repository import CommRepository, StoredItem
+from ringforward.store.comm_handling import StoredItem
 from ringforward.store.database import Database
-from ringforward.store.repository import Repository
+from ringforward.store.repositories import stored
 
 
 async def upgrade_account(db: Database, account_id: str) -> int:
@@ -23,21 +23,20 @@ async def upgrade_account(db: Database, account_id: str) -> int:
 
     The v1 rules stay stored (unused) so nothing is lost; the v1 API refuses from now on.
     """
-    async with db.writing() as uow:
-        repo = Repository(uow)
-        comm = CommRepository(uow)
-        account = await repo.get_account(account_id)
+    async with stored(db, writing=True) as repos:
+        comm = repos.comm
+        account = await repos.extensions.get_account(account_id)
         if account is None:
             raise not_found("accountId")
         if await comm.generation(account_id) == ENHANCED:
             raise wrong_generation(ENHANCED)
-        extensions = await repo.list_extensions(account_id)
+        extensions = await repos.extensions.list_extensions(account_id)
         for extension in extensions:
-            numbers = await repo.list_forwarding_numbers(extension.id)
+            numbers = await repos.numbers.list_forwarding_numbers(extension.id)
             result = upgrade_extension(
                 extension.id,
-                await repo.get_business_hours(extension.id),
-                await repo.list_rules(extension.id),
+                await repos.extensions.get_business_hours(extension.id),
+                await repos.rules.list_rules(extension.id),
                 {number.id: number for number in numbers},
                 region=account.country,
             )

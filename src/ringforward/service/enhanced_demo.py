@@ -16,8 +16,8 @@ from ringforward.domain.comm_handling.model import (
 from ringforward.domain.model import Account, Extension
 from ringforward.service.comm_setup import set_up_extension
 from ringforward.service.secrets import hash_password
-from ringforward.store.comm_repository import CommRepository, StoredItem
-from ringforward.store.repository import Repository
+from ringforward.store.comm_handling import StoredItem
+from ringforward.store.repositories import Repositories
 
 ENHANCED_ACCOUNT_ID = "11111112"
 ENHANCED_ADMIN_ID = "22222232"
@@ -87,9 +87,10 @@ def _vip_rule() -> dict[str, Any]:
     }
 
 
-async def load_enhanced_demo(repo: Repository, comm: CommRepository, password: str) -> None:
+async def load_enhanced_demo(repo: Repositories, password: str) -> None:
     """Account 11111112 with an admin and a user; inside the caller's transaction."""
-    await repo.insert_account(
+    comm = repo.comm
+    await repo.extensions.insert_account(
         Account(ENHANCED_ACCOUNT_ID, "Enhanced Demo Company", "+16505550200", "America/Los_Angeles")
     )
     await comm.set_generation(ENHANCED_ACCOUNT_ID, ENHANCED)
@@ -112,7 +113,7 @@ async def load_enhanced_demo(repo: Repository, comm: CommRepository, password: s
         direct_numbers=("+16505550202",),
     )
     for extension in (admin, user):
-        await repo.insert_extension(extension, hash_password(password))
+        await repo.extensions.insert_extension(extension, hash_password(password))
     await set_up_extension(
         comm,
         ENHANCED_ADMIN_ID,

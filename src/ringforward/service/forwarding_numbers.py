@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from ringforward.domain.errors import invalid, missing, not_found
@@ -15,23 +15,40 @@ from ringforward.domain.forwarding_numbers import (
     update_forwarding_number,
 )
 from ringforward.domain.model import ForwardingNumber
-from ringforward.service.access import Principal, Target, resolve_target
-from ringforward.service.audit import record_change
+from ringforward.service.access import Principal, Target
 from ringforward.service.rules_store import save_rule
+from ringforward.service.schema import check_schema
+from ringforward.service.scope import Scope, editing, reading
 from ringforward.store.database import Database
-from ringforward.store.repository import Repository
+
+NUMBER_RESOURCE = "forwarding-number"
 
 
-def _document(number: ForwardingNumber | None) -> str | None:
+@dataclass(frozen=True)
+class NumberView:
+    target: Target
+    number: ForwardingNumber
+
+
+@dataclass(frozen=True)
+class NumberList:
+    target: Target
+    numbers: list[ForwardingNumber]
+
+
+def number_document(number: ForwardingNumber | None) -> str | None:
+    """How a number is kept in the audit trail (and read back from it by the history)."""
     return json.dumps(asdict(number), ensure_ascii=False) if number else None
 
 
-async def _context(repo: Repository, target: Target) -> NumberContext:
+async def _context(scope: Scope) -> NumberContext:
     return NumberContext(
-        extension_id=target.extension.id,
-        existing=await repo.list_forwarding_numbers(target.extension.id),
-        account_direct_numbers=await repo.account_direct_numbers(target.account.id),
-        region=target.account.country,
+        extension_id=scope.extension.id,
+        existing=await scope.forwarding_numbers(),
+        account_direct_numbers=await scope.repos.extensions.account_direct_numbers(
+            scope.account.id
+        ),
+        region=scope.account.country,
     )
 
 
@@ -42,20 +59,32 @@ def _find(numbers: Sequence[ForwardingNumber], number_id: str) -> ForwardingNumb
     raise not_found("forwardingNumberId")
 
 
+async def _audit(
+    scope: Scope, number_id: str, before: ForwardingNumber | None, after: ForwardingNumber | None
+) -> None:
+    # Numbers carry no version of their own: their records say 0.
+    version = 1 if before is None else 0
+    await scope.record_change(
+        NUMBER_RESOURCE,
+        number_id,
+        version=version,
+        before=number_document(before),
+        after=number_document(after),
+    )
+
+
 async def list_forwarding_numbers(
     db: Database, principal: Principal, account_ref: str, extension_ref: str
-) -> tuple[Target, list[ForwardingNumber]]:
-    async with db.reading() as uow:
-        repo = Repository(uow)
-        target = await resolve_target(repo, principal, account_ref, extension_ref)
-        return target, await repo.list_forwarding_numbers(target.extension.id)
+) -> NumberList:
+    async with reading(db, principal, account_ref, extension_ref) as scope:
+        return NumberList(scope.target, await scope.forwarding_numbers())
 
 
 async def get_forwarding_number(
     db: Database, principal: Principal, account_ref: str, extension_ref: str, number_id: str
-) -> tuple[Target, ForwardingNumber]:
-    target, numbers = await list_forwarding_numbers(db, principal, account_ref, extension_ref)
-    return target, _find(numbers, number_id)
+) -> NumberView:
+    listed = await list_forwarding_numbers(db, principal, account_ref, extension_ref)
+    return NumberView(listed.target, _find(listed.numbers, number_id))
 
 
 async def create_forwarding_number(
@@ -64,26 +93,15 @@ async def create_forwarding_number(
     account_ref: str,
     extension_ref: str,
     body: Mapping[str, Any],
-) -> tuple[Target, ForwardingNumber]:
+) -> NumberView:
     """Register a number; it joins every rule as inactive until put into a forwarding list."""
-    async with db.writing() as uow:
-        repo = Repository(uow)
-        target = await resolve_target(repo, principal, account_ref, extension_ref)
-        await repo.lock_extension(target.extension.id)
-        draft = new_forwarding_number(body, number_id="", context=await _context(repo, target))
-        number = replace(draft, id=str(await repo.next_id("forwarding_number")))
-        await repo.insert_forwarding_number(number)
-        await record_change(
-            repo,
-            principal,
-            target,
-            resource_type="forwarding-number",
-            resource_id=number.id,
-            version=1,
-            before=None,
-            after=_document(number),
-        )
-        return target, number
+    check_schema(body, "CreateForwardingNumberRequest")
+    async with editing(db, principal, account_ref, extension_ref) as scope:
+        draft = new_forwarding_number(body, number_id="", context=await _context(scope))
+        number = replace(draft, id=str(await scope.repos.sequences.next_id("forwarding_number")))
+        await scope.repos.numbers.insert_forwarding_number(number)
+        await _audit(scope, number.id, None, number)
+        return NumberView(scope.target, number)
 
 
 async def update_forwarding_number_use_case(
@@ -93,26 +111,15 @@ async def update_forwarding_number_use_case(
     extension_ref: str,
     number_id: str,
     body: Mapping[str, Any],
-) -> tuple[Target, ForwardingNumber]:
-    async with db.writing() as uow:
-        repo = Repository(uow)
-        target = await resolve_target(repo, principal, account_ref, extension_ref)
-        await repo.lock_extension(target.extension.id)
-        context = await _context(repo, target)
+) -> NumberView:
+    check_schema(body, "UpdateForwardingNumberRequest")
+    async with editing(db, principal, account_ref, extension_ref) as scope:
+        context = await _context(scope)
         current = _find(context.existing, number_id)
         updated = update_forwarding_number(current, body, context=context)
-        await repo.update_forwarding_number(updated)
-        await record_change(
-            repo,
-            principal,
-            target,
-            resource_type="forwarding-number",
-            resource_id=number_id,
-            version=0,
-            before=_document(current),
-            after=_document(updated),
-        )
-        return target, updated
+        await scope.repos.numbers.update_forwarding_number(updated)
+        await _audit(scope, number_id, current, updated)
+        return NumberView(scope.target, updated)
 
 
 async def delete_forwarding_numbers(
@@ -125,32 +132,35 @@ async def delete_forwarding_numbers(
     parameter_names: Sequence[str] | None = None,
 ) -> None:
     """Delete numbers and take them out of every rule; all or nothing."""
-    async with db.writing() as uow:
-        repo = Repository(uow)
-        target = await resolve_target(repo, principal, account_ref, extension_ref)
-        await repo.lock_extension(target.extension.id)
-        existing = {n.id: n for n in await repo.list_forwarding_numbers(target.extension.id)}
+    async with editing(db, principal, account_ref, extension_ref) as scope:
+        existing = {n.id: n for n in await scope.forwarding_numbers()}
         names = parameter_names or ["forwardingNumberId"] * len(number_ids)
         for number_id, name in zip(number_ids, names, strict=True):
             if number_id not in existing:
                 raise not_found(name)
-        await repo.delete_forwarding_numbers(target.extension.id, number_ids)
-        for rule in await repo.list_rules(target.extension.id):
+        await scope.repos.numbers.delete_forwarding_numbers(scope.extension.id, number_ids)
+        for rule in await scope.repos.rules.list_rules(scope.extension.id):
             if rule.forwarding.active_number_ids() & set(number_ids):
                 groups = without_numbers(rule.forwarding.groups, number_ids)
                 changed = replace(rule, forwarding=replace(rule.forwarding, groups=groups))
-                await save_rule(repo, principal, target, rule, changed)
+                await save_rule(scope, rule, changed)
         for number_id in number_ids:
-            await record_change(
-                repo,
-                principal,
-                target,
-                resource_type="forwarding-number",
-                resource_id=number_id,
-                version=0,
-                before=_document(existing[number_id]),
-                after=None,
-            )
+            await _audit(scope, number_id, existing[number_id], None)
+
+
+async def delete_listed_numbers(
+    db: Database,
+    principal: Principal,
+    account_ref: str,
+    extension_ref: str,
+    body: Mapping[str, Any],
+) -> None:
+    """The bulk delete: ``{"records": [{"id": …}]}``, checked like every write."""
+    check_schema(body, "DeleteForwardingNumbersRequest")
+    ids, names = bulk_delete_ids(body)
+    await delete_forwarding_numbers(
+        db, principal, account_ref, extension_ref, ids, parameter_names=names
+    )
 
 
 def bulk_delete_ids(body: Mapping[str, Any]) -> tuple[list[str], list[str]]:

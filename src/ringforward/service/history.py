@@ -7,21 +7,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy.engine import RowMapping
-
 from ringforward.domain.answering_rules import RuleContext, validate_rule
 from ringforward.domain.errors import ValidationError, invalid, not_found
 from ringforward.domain.forwarding_list import check_groups, without_numbers
 from ringforward.domain.model import STANDARD_RULE_IDS, AnsweringRule, Extension, ForwardingNumber
-from ringforward.service.access import Principal, Target, resolve_target
+from ringforward.service.access import Principal, Target
 from ringforward.service.answering_rules import RuleView
-from ringforward.service.rules_store import check_if_match, save_rule
-from ringforward.store.codec import rule_from_row
+from ringforward.service.forwarding_numbers import NUMBER_RESOURCE
+from ringforward.service.rules_store import RULE_RESOURCE, check_if_match, save_rule
+from ringforward.service.scope import Scope, editing, reading
+from ringforward.store.audit import AuditRecord
+from ringforward.store.codec import rule_from_document
 from ringforward.store.database import Database
-from ringforward.store.repository import Repository
-
-RULE_RESOURCE = "answering-rule"
-NUMBER_RESOURCE = "forwarding-number"
 
 
 @dataclass(frozen=True)
@@ -68,49 +65,47 @@ def rule_at(
     parsed: dict[str, Any] = json.loads(document)
     # Records written before documents carried ``enabled`` fall back to today's value.
     fallback = current.enabled if current is not None else True
-    row = {
-        "rule_id": rule_id,
-        "extension_id": extension_id,
-        "type": current.type if current is not None else _rule_type(rule_id),
-        "enabled": parsed.get("enabled", fallback),
-        "position": current.position if current is not None else 0,
-        "version": version,
-        "document": document,
-    }
-    return rule_from_row(row)
+    return rule_from_document(
+        document,
+        rule_id=rule_id,
+        extension_id=extension_id,
+        rule_type=current.type if current is not None else _rule_type(rule_id),
+        enabled=bool(parsed.get("enabled", fallback)),
+        position=current.position if current is not None else 0,
+        version=version,
+    )
 
 
 def _change(
-    row: RowMapping, current: AnsweringRule | None, actors: Mapping[str, Extension]
+    record: AuditRecord, current: AnsweringRule | None, actors: Mapping[str, Extension]
 ) -> RuleChange:
-    version = int(row["version"])
+    version = record.version
 
     def at(document: str | None, at_version: int) -> AnsweringRule | None:
         return rule_at(
             document,
-            rule_id=row["resource_id"],
-            extension_id=row["extension_id"],
+            rule_id=record.resource_id,
+            extension_id=record.extension_id,
             version=at_version,
             current=current,
         )
 
     return RuleChange(
         version=version,
-        at=float(row["at"]),
-        actor_id=row["actor"],
-        actor=actors.get(row["actor"]),
-        before=at(row["before"], max(1, version - 1)),
-        after=at(row["after"], version),
+        at=record.at,
+        actor_id=record.actor,
+        actor=actors.get(record.actor),
+        before=at(record.before, max(1, version - 1)),
+        after=at(record.after, version),
     )
 
 
-async def _deleted_numbers(
-    repo: Repository, extension_id: str, wanted: set[str]
-) -> list[ForwardingNumber]:
+async def _deleted_numbers(scope: Scope, wanted: set[str]) -> list[ForwardingNumber]:
     found: list[ForwardingNumber] = []
     for number_id in sorted(wanted):
-        for row in await repo.list_audit(extension_id, NUMBER_RESOURCE, number_id):
-            document = row["before"] or row["after"]
+        records = await scope.repos.audit.list_audit(scope.extension.id, NUMBER_RESOURCE, number_id)
+        for record in records:
+            document = record.before or record.after
             if document:
                 found.append(ForwardingNumber(**json.loads(document)))
                 break
@@ -121,16 +116,15 @@ async def rule_history(
     db: Database, principal: Principal, account_ref: str, extension_ref: str, rule_id: str
 ) -> RuleHistory:
     """The rule's changes, newest first; the same access rules as reading the rule."""
-    async with db.reading() as uow:
-        repo = Repository(uow)
-        target = await resolve_target(repo, principal, account_ref, extension_ref)
-        current = await repo.get_rule(target.extension.id, rule_id)
-        rows = await repo.list_audit(target.extension.id, RULE_RESOURCE, rule_id)
-        if current is None and not rows:
+    async with reading(db, principal, account_ref, extension_ref) as scope:
+        repos = scope.repos
+        current = await repos.rules.get_rule(scope.extension.id, rule_id)
+        records = await repos.audit.list_audit(scope.extension.id, RULE_RESOURCE, rule_id)
+        if current is None and not records:
             raise not_found("ruleId")
-        actors = {e.id: e for e in await repo.list_extensions(target.account.id)}
-        changes = tuple(_change(row, current, actors) for row in rows)
-        numbers = await repo.list_forwarding_numbers(target.extension.id)
+        actors = {e.id: e for e in await repos.extensions.list_extensions(scope.account.id)}
+        changes = tuple(_change(record, current, actors) for record in records)
+        numbers = await scope.forwarding_numbers()
         named = {
             number_id
             for change in changes
@@ -139,8 +133,8 @@ async def rule_history(
             for number_id in rule.forwarding.active_number_ids()
         }
         missing_ids = named - {number.id for number in numbers}
-        numbers += await _deleted_numbers(repo, target.extension.id, missing_ids)
-        return RuleHistory(target, rule_id, changes, tuple(numbers))
+        numbers += await _deleted_numbers(scope, missing_ids)
+        return RuleHistory(scope.target, rule_id, changes, tuple(numbers))
 
 
 def restored_rule(
@@ -185,22 +179,17 @@ async def revert_change(
     if_match: str | None = None,
 ) -> RuleView:
     """Restore the rule as it was before the change that made ``version``, as a new change."""
-    async with db.writing() as uow:
-        repo = Repository(uow)
-        target = await resolve_target(repo, principal, account_ref, extension_ref)
-        await repo.lock_extension(target.extension.id)
-        current = await repo.get_rule(target.extension.id, rule_id)
-        if current is None:
-            raise not_found("ruleId")
+    async with editing(db, principal, account_ref, extension_ref) as scope:
+        current = await scope.rule(rule_id)
         check_if_match(current, if_match)
-        rows = await repo.list_audit(target.extension.id, RULE_RESOURCE, rule_id)
-        row = next((r for r in rows if int(r["version"]) == version), None)
-        if row is None:
+        records = await scope.repos.audit.list_audit(scope.extension.id, RULE_RESOURCE, rule_id)
+        record = next((r for r in records if r.version == version), None)
+        if record is None:
             raise not_found("version")
         earlier = rule_at(
-            row["before"],
+            record.before,
             rule_id=rule_id,
-            extension_id=target.extension.id,
+            extension_id=scope.extension.id,
             version=version - 1,
             current=current,
         )
@@ -209,13 +198,7 @@ async def revert_change(
                 f"Version {version} created the rule; delete the rule to undo it",
                 parameter_name="version",
             )
-        numbers = tuple(await repo.list_forwarding_numbers(target.extension.id))
-        context = RuleContext(
-            extension_id=target.extension.id,
-            forwarding_numbers=numbers,
-            account_extension_ids=await repo.extension_ids(target.account.id),
-            region=target.account.country,
-        )
+        context = await scope.rule_context()
         restored = restored_rule(current, earlier, context)
-        saved = await save_rule(repo, principal, target, current, restored)
-        return RuleView(target, saved, numbers)
+        saved = await save_rule(scope, current, restored)
+        return RuleView(scope.target, saved, context.forwarding_numbers)

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from ringforward.domain.errors import AuthenticationError
 from ringforward.domain.model import Extension
 from ringforward.service.access import Principal
-from ringforward.service.secrets import hash_token, new_token, verify_password
+from ringforward.service.auth import checked_login, issue_token, live_token, principal_of
+from ringforward.service.secrets import hash_token, new_token
 from ringforward.store.database import Database
-from ringforward.store.repository import Repository
+from ringforward.store.repositories import stored
 
 # Portal sessions live in the token table under their own kind, so a session cookie can
 # never be used as an API bearer token (which must be of kind "access") and vice versa.
@@ -28,65 +29,48 @@ class PortalSession:
     extension: Extension
 
 
-def _principal(extension: Extension, session_id: str) -> Principal:
-    return Principal(
-        account_id=extension.account_id,
-        extension_id=extension.id,
-        is_admin=extension.is_admin,
-        client_id=PORTAL_CLIENT_ID,
-        session_id=session_id,
-    )
+def _session(token: str, extension: Extension, session_id: str) -> PortalSession:
+    return PortalSession(token, principal_of(extension, PORTAL_CLIENT_ID, session_id), extension)
 
 
 async def sign_in(db: Database, email: str, password: str) -> PortalSession:
     """A new session for the extension with this email, or a 401 that does not say which
     of the two was wrong."""
-    async with db.writing() as uow:
-        repo = Repository(uow)
-        login = await repo.find_login(email.strip()) if email.strip() else None
-        password_hash = login[1] if login else None
-        if not verify_password(password_hash, password) or login is None:
-            raise AuthenticationError("Wrong email or password", code="OAU-140")
-        extension = login[0]
+    async with stored(db, writing=True) as repo:
+        login = await repo.extensions.find_login(email.strip()) if email.strip() else None
+        refusal = AuthenticationError("Wrong email or password", code="OAU-140")
+        extension = checked_login(login, password, refusal)
         token = new_token()
         session_id = hash_token(token)[:32]
-        await repo.insert_token(
-            token_hash=hash_token(token),
+        await issue_token(
+            repo,
+            extension,
+            token=token,
             kind=PORTAL_TOKEN_KIND,
             session_id=session_id,
-            extension_id=extension.id,
             client_id=PORTAL_CLIENT_ID,
             expires_at=time.time() + PORTAL_SESSION_TTL,
         )
-        return PortalSession(token, _principal(extension, session_id), extension)
+        return _session(token, extension, session_id)
 
 
 async def find_session(db: Database, token: str | None) -> PortalSession | None:
     """The live session behind a cookie value, or None when it is unknown, ended or expired."""
     if not token:
         return None
-    async with db.reading() as uow:
-        repo = Repository(uow)
-        row = await repo.get_token(hash_token(token))
-        if (
-            row is None
-            or row["kind"] != PORTAL_TOKEN_KIND
-            or row["revoked"]
-            or row["expires_at"] < time.time()
-        ):
+    async with stored(db, writing=False) as repo:
+        found = await live_token(repo, token, PORTAL_TOKEN_KIND)
+        extension = await repo.extensions.get_extension(found.extension_id) if found else None
+        if found is None or extension is None:
             return None
-        extension = await repo.get_extension(row["extension_id"])
-        if extension is None:
-            return None
-        return PortalSession(token, _principal(extension, row["session_id"]), extension)
+        return _session(token, extension, found.session_id)
 
 
 async def sign_out(db: Database, token: str | None) -> None:
     """End the session, so the cookie stops working even if it was copied elsewhere."""
     if not token:
         return
-    async with db.writing() as uow:
-        repo = Repository(uow)
-        row = await repo.get_token(hash_token(token))
-        if row is not None and row["kind"] == PORTAL_TOKEN_KIND:
-            await repo.revoke_session(row["session_id"])
+    async with stored(db, writing=True) as repo:
+        found = await repo.credentials.get_token(hash_token(token))
+        if found is not None and found.kind == PORTAL_TOKEN_KIND:
+            await repo.credentials.revoke_session(found.session_id)

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 from ringforward.domain.errors import PreconditionFailedError
 from ringforward.domain.model import AnsweringRule
-from ringforward.service.access import Principal, Target
-from ringforward.service.audit import record_change
+from ringforward.service.scope import Scope
 from ringforward.store.codec import rule_to_document
-from ringforward.store.repository import Repository
+
+RULE_RESOURCE = "answering-rule"
 
 
 def etag_of(rule: AnsweringRule) -> str:
@@ -29,27 +29,26 @@ def check_if_match(rule: AnsweringRule, if_match: str | None) -> None:
     )
 
 
-async def save_rule(
-    repo: Repository,
-    principal: Principal,
-    target: Target,
-    before: AnsweringRule,
-    after: AnsweringRule,
-) -> AnsweringRule:
+def _document(rule: AnsweringRule | None) -> str | None:
+    return rule_to_document(rule) if rule is not None else None
+
+
+async def record_rule_change(
+    scope: Scope, before: AnsweringRule | None, after: AnsweringRule | None, version: int
+) -> None:
+    subject = after or before
+    assert subject is not None, "a change has a rule on at least one side"
+    await scope.record_change(
+        RULE_RESOURCE, subject.id, version=version, before=_document(before), after=_document(after)
+    )
+
+
+async def save_rule(scope: Scope, before: AnsweringRule, after: AnsweringRule) -> AnsweringRule:
     """Write ``after`` as the next version of ``before`` and audit the change."""
     saved = replace(after, version=before.version + 1)
-    if not await repo.update_rule(saved, previous_version=before.version):
+    if not await scope.repos.rules.update_rule(saved, previous_version=before.version):
         raise PreconditionFailedError(
             "The answering rule was changed by another request; retry", parameter_name="ruleId"
         )
-    await record_change(
-        repo,
-        principal,
-        target,
-        resource_type="answering-rule",
-        resource_id=saved.id,
-        version=saved.version,
-        before=rule_to_document(before),
-        after=rule_to_document(saved),
-    )
+    await record_rule_change(scope, before, saved, saved.version)
     return saved

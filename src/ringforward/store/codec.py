@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.engine import RowMapping
+
 from ringforward.domain.model import (
     AnsweringRule,
     Caller,
@@ -98,17 +100,39 @@ def rule_to_document(rule: AnsweringRule) -> str:
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
 
 
-def rule_from_row(row: Mapping[str, Any] | Any) -> AnsweringRule:
-    document = json.loads(row["document"])
+def rule_from_row(row: RowMapping) -> AnsweringRule:
+    return rule_from_document(
+        row["document"],
+        rule_id=row["rule_id"],
+        extension_id=row["extension_id"],
+        rule_type=row["type"],
+        enabled=bool(row["enabled"]),
+        position=int(row["position"]),
+        version=int(row["version"]),
+    )
+
+
+def rule_from_document(
+    raw: str,
+    *,
+    rule_id: str,
+    extension_id: str,
+    rule_type: str,
+    enabled: bool,
+    position: int,
+    version: int,
+) -> AnsweringRule:
+    """The rule a stored document describes, with the identity kept beside it."""
+    document = json.loads(raw)
     forwarding = document["forwarding"]
     unconditional = document["unconditionalForwarding"]
     missed = document["missedCall"]
     return AnsweringRule(
-        id=row["rule_id"],
-        extension_id=row["extension_id"],
-        type=row["type"],
+        id=rule_id,
+        extension_id=extension_id,
+        type=rule_type,
         name=document["name"],
-        enabled=bool(row["enabled"]),
+        enabled=enabled,
         callers=tuple(Caller(c["callerId"], c.get("name")) for c in document["callers"]),
         called_numbers=tuple(document["calledNumbers"]),
         schedule=_schedule_from_json(document["schedule"]),
@@ -120,8 +144,8 @@ def rule_from_row(row: Mapping[str, Any] | Any) -> AnsweringRule:
             soft_phones_position_top=forwarding["softPhonesPositionTop"],
             ringing_mode=forwarding["ringingMode"],
             groups=tuple(
-                ForwardingGroup(position, ring_count, tuple(ids))
-                for position, (ring_count, ids) in enumerate(forwarding["groups"], start=1)
+                ForwardingGroup(index, ring_count, tuple(ids))
+                for index, (ring_count, ids) in enumerate(forwarding["groups"], start=1)
             ),
         ),
         unconditional_forwarding=UnconditionalForwarding(*unconditional) if unconditional else None,
@@ -130,6 +154,6 @@ def rule_from_row(row: Mapping[str, Any] | Any) -> AnsweringRule:
         missed_call=MissedCall(*missed) if missed else None,
         screening=document["screening"],
         greetings=tuple(document["greetings"]),
-        position=int(row["position"]),
-        version=int(row["version"]),
+        position=position,
+        version=version,
     )

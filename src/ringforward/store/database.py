@@ -101,7 +101,6 @@ class UnitOfWork:
         self._writing = writing
         self._queue = queue
         self._connection: AsyncConnection | None = None
-        self.committed = False
 
     @property
     def connection(self) -> AsyncConnection:
@@ -138,7 +137,6 @@ class UnitOfWork:
         try:
             if exc_type is None and self._writing:
                 await connection.commit()
-                self.committed = True
             else:
                 await connection.rollback()
         finally:

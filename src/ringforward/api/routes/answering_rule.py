@@ -5,13 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 import jsonpatch
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 from fastapi.responses import JSONResponse
 
-from ringforward.api.body import check_schema, read_json
-from ringforward.api.deps import base_url, database, extensions_enabled, principal, query_flag
+from ringforward.api.body import read_json, read_json_value
+from ringforward.api.deps import (
+    BaseUrl,
+    Caller,
+    Db,
+    Paging,
+    base_url,
+    extension_router,
+    extensions_enabled,
+    principal,
+    query_flag,
+)
 from ringforward.api.errors import HttpError
-from ringforward.api.paging import page_request, paged
+from ringforward.api.paging import paged
 from ringforward.api.render import extension_uri, rule_json
 from ringforward.api.routes.generation_guard import legacy_only
 from ringforward.domain.errors import ConflictError, invalid
@@ -20,11 +30,20 @@ from ringforward.service import answering_rules as use_cases
 from ringforward.service.answering_rules import RuleFilter, RuleView
 from ringforward.service.rules_store import etag_of
 
-router = APIRouter(
-    prefix="/restapi/v1.0/account/{accountId}/extension/{extensionId}",
-    dependencies=[Depends(legacy_only)],
-)
+# v1.0 answering rules exist only on legacy accounts; the guard authenticates first.
+router = extension_router("answering-rule", Depends(legacy_only))
 JSON_PATCH = "application/json-patch+json"
+
+
+def _json_patch_allowed(request: Request) -> None:
+    # Checked before the token, as a method the server does not have.
+    if not extensions_enabled(request):
+        raise HttpError(405, "Method not allowed", code="CMN-405")
+
+
+patch_router = extension_router(
+    "answering-rule", Depends(_json_patch_allowed), Depends(principal), Depends(legacy_only)
+)
 
 
 def _rule_response(
@@ -45,10 +64,10 @@ def _if_match(request: Request) -> str | None:
     return request.headers.get("if-match") if extensions_enabled(request) else None
 
 
-@router.get("/answering-rule")
-async def list_rules(request: Request, accountId: str, extensionId: str) -> dict[str, Any]:
-    who = await principal(request)
-    page = page_request(request)
+@router.get("")
+async def list_rules(
+    request: Request, accountId: str, extensionId: str, who: Caller, db: Db, page: Paging
+) -> dict[str, Any]:
     types = tuple(request.query_params.getlist("type"))
     for rule_type in types:
         if rule_type not in RULE_TYPES:
@@ -57,59 +76,61 @@ async def list_rules(request: Request, accountId: str, extensionId: str) -> dict
     if view not in ("Simple", "Detailed"):
         raise invalid("view", "must be Simple or Detailed")
     rule_filter = RuleFilter(types=types, enabled_only=query_flag(request, "enabledOnly"))
-    target, rules, numbers = await use_cases.list_rules(
-        database(request), who, accountId, extensionId, rule_filter
-    )
+    listed = await use_cases.list_rules(db, who, accountId, extensionId, rule_filter)
     base = base_url(request)
-    collection = extension_uri(base, target.extension.account_id, target.extension.id)
-    chunk, fields = paged(request, rules, page, collection_uri=f"{collection}/answering-rule")
+    extension = listed.target.extension
+    collection = extension_uri(base, extension.account_id, extension.id)
+    chunk, fields = paged(
+        request, listed.rules, page, collection_uri=f"{collection}/answering-rule"
+    )
     records = [
-        rule_json(base, target.extension, rule, numbers, detailed=view == "Detailed")
+        rule_json(base, extension, rule, listed.numbers, detailed=view == "Detailed")
         for rule in chunk
     ]
     return {"records": records, **fields}
 
 
-@router.post("/answering-rule")
-async def create_rule(request: Request, accountId: str, extensionId: str) -> JSONResponse:
-    who = await principal(request)
-    body = await read_json(request, "CreateAnsweringRuleRequest")
-    view = await use_cases.create_custom_rule(database(request), who, accountId, extensionId, body)
+@router.post("")
+async def create_rule(
+    request: Request, accountId: str, extensionId: str, who: Caller, db: Db
+) -> JSONResponse:
+    body = await read_json(request)
+    view = await use_cases.create_custom_rule(db, who, accountId, extensionId, body)
     return _rule_response(request, view)
 
 
-@router.get("/answering-rule/{ruleId}")
+@router.get("/{ruleId}")
 async def read_rule(
-    request: Request, accountId: str, extensionId: str, ruleId: str
+    request: Request, accountId: str, extensionId: str, ruleId: str, who: Caller, db: Db
 ) -> JSONResponse:
-    who = await principal(request)
     show_inactive = query_flag(request, "showInactiveNumbers")
-    view = await use_cases.get_rule(database(request), who, accountId, extensionId, ruleId)
+    view = await use_cases.get_rule(db, who, accountId, extensionId, ruleId)
     return _rule_response(request, view, show_inactive=show_inactive)
 
 
-@router.put("/answering-rule/{ruleId}")
+@router.put("/{ruleId}")
 async def update_rule(
-    request: Request, accountId: str, extensionId: str, ruleId: str
+    request: Request, accountId: str, extensionId: str, ruleId: str, who: Caller, db: Db
 ) -> JSONResponse:
-    who = await principal(request)
-    body = await read_json(request, "UpdateAnsweringRuleRequest")
+    body = await read_json(request)
     view = await use_cases.update_rule(
-        database(request), who, accountId, extensionId, ruleId, body, if_match=_if_match(request)
+        db, who, accountId, extensionId, ruleId, body, if_match=_if_match(request)
     )
     return _rule_response(request, view, show_inactive=bool(body.get("showInactiveNumbers")))
 
 
-@router.patch("/answering-rule/{ruleId}")
+@patch_router.patch("/{ruleId}")
 async def patch_rule(
-    request: Request, accountId: str, extensionId: str, ruleId: str
+    request: Request,
+    accountId: str,
+    extensionId: str,
+    ruleId: str,
+    who: Caller,
+    db: Db,
+    base: BaseUrl,
 ) -> JSONResponse:
     """RFC 6902 JSON Patch over the rule's JSON, applied and saved in one transaction."""
-    if not extensions_enabled(request):
-        raise HttpError(405, "Method not allowed", code="CMN-405")
-    who = await principal(request)
-    raw = await read_json(request, None, media_types=(JSON_PATCH,))
-    operations = raw.get("__value__")
+    operations = await read_json_value(request, media_types=(JSON_PATCH,))
     if not isinstance(operations, list):
         raise invalid("body", "a JSON Patch document is an array of operations")
     try:
@@ -121,7 +142,6 @@ async def patch_rule(
         AttributeError,
     ) as error:
         raise invalid("body", f"not a valid JSON Patch: {error}") from error
-    base = base_url(request)
 
     def patched_body(view: RuleView) -> dict[str, Any]:
         document = rule_json(base, view.target.extension, view.rule, view.numbers)
@@ -135,29 +155,19 @@ async def patch_rule(
             raise invalid("body", f"JSON Patch cannot be applied: {error}") from error
         if not isinstance(result, dict):
             raise invalid("body", "the patched rule must stay a JSON object")
-        check_schema(result, "UpdateAnsweringRuleRequest")
         return result
 
     view = await use_cases.update_rule_with(
-        database(request),
-        who,
-        accountId,
-        extensionId,
-        ruleId,
-        patched_body,
-        if_match=_if_match(request),
+        db, who, accountId, extensionId, ruleId, patched_body, if_match=_if_match(request)
     )
     return _rule_response(request, view)
 
 
-@router.delete("/answering-rule/{ruleId}")
-async def delete_rule(request: Request, accountId: str, extensionId: str, ruleId: str) -> Response:
+@router.delete("/{ruleId}")
+async def delete_rule(
+    request: Request, accountId: str, extensionId: str, ruleId: str, who: Caller, db: Db
+) -> Response:
     await use_cases.delete_rule(
-        database(request),
-        await principal(request),
-        accountId,
-        extensionId,
-        ruleId,
-        if_match=_if_match(request),
+        db, who, accountId, extensionId, ruleId, if_match=_if_match(request)
     )
     return Response(status_code=204)

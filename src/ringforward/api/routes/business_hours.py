@@ -4,29 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from ringforward.api.body import read_json
-from ringforward.api.deps import base_url, database, principal
+from ringforward.api.deps import BaseUrl, Caller, Db, extension_router
 from ringforward.api.render import business_hours_json
 from ringforward.service import business_hours as use_cases
+from ringforward.service.business_hours import HoursView
 
-router = APIRouter(prefix="/restapi/v1.0/account/{accountId}/extension/{extensionId}")
-
-
-@router.get("/business-hours")
-async def read_hours(request: Request, accountId: str, extensionId: str) -> dict[str, Any]:
-    target, hours = await use_cases.get_business_hours(
-        database(request), await principal(request), accountId, extensionId
-    )
-    return business_hours_json(base_url(request), target.extension, hours)
+router = extension_router("business-hours")
 
 
-@router.put("/business-hours")
-async def update_hours(request: Request, accountId: str, extensionId: str) -> dict[str, Any]:
-    who = await principal(request)
-    body = await read_json(request, "UserBusinessHoursUpdateRequest")
-    target, hours = await use_cases.update_business_hours(
-        database(request), who, accountId, extensionId, body
-    )
-    return business_hours_json(base_url(request), target.extension, hours)
+def _hours_json(base: str, view: HoursView) -> dict[str, Any]:
+    return business_hours_json(base, view.target.extension, view.hours)
+
+
+@router.get("")
+async def read_hours(
+    accountId: str, extensionId: str, who: Caller, db: Db, base: BaseUrl
+) -> dict[str, Any]:
+    return _hours_json(base, await use_cases.get_business_hours(db, who, accountId, extensionId))
+
+
+@router.put("")
+async def update_hours(
+    request: Request, accountId: str, extensionId: str, who: Caller, db: Db, base: BaseUrl
+) -> dict[str, Any]:
+    body = await read_json(request)
+    view = await use_cases.update_business_hours(db, who, accountId, extensionId, body)
+    return _hours_json(base, view)

@@ -4,33 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Depends, Request
 
-from ringforward.api.body import read_json
-from ringforward.api.deps import database, extensions_enabled, principal
-from ringforward.api.errors import HttpError
+from ringforward.api.body import read_json_value
+from ringforward.api.deps import Caller, Db, extension_router, principal, require_extensions
 from ringforward.domain.errors import invalid
 from ringforward.service.callflow import simulate_call
+from ringforward.wire.callflow import call_flow_json
 
-router = APIRouter(prefix="/restapi/v1.0/account/{accountId}/extension/{extensionId}")
+router = extension_router("call-flow", Depends(require_extensions), Depends(principal))
 
 
-@router.post("/call-flow/simulate")
-async def simulate(request: Request, accountId: str, extensionId: str) -> dict[str, Any]:
+@router.post("/simulate")
+async def simulate(
+    request: Request, accountId: str, extensionId: str, who: Caller, db: Db
+) -> dict[str, Any]:
     """Which rule answers a call at ``at`` from ``from`` to ``to``, and who rings when."""
-    if not extensions_enabled(request):
-        raise HttpError(404, "Resource not found", code="CMN-102")
-    who = await principal(request)
     has_body = request.headers.get("content-length") not in (None, "0")
-    body = await read_json(request, None) if has_body else {}
+    value = await read_json_value(request) if has_body else {}
+    # A body that is not an object names none of the fields: the call is "now, anyone".
+    body = value if isinstance(value, dict) else {}
     fields: dict[str, str | None] = {}
     for name in ("at", "from", "to"):
-        value = body.get(name)
-        if value is not None and not isinstance(value, str):
+        field = body.get(name)
+        if field is not None and not isinstance(field, str):
             raise invalid(name, "must be a string")
-        fields[name] = value
-    return await simulate_call(
-        database(request),
+        fields[name] = field
+    flow = await simulate_call(
+        db,
         who,
         accountId,
         extensionId,
@@ -38,3 +39,4 @@ async def simulate(request: Request, accountId: str, extensionId: str) -> dict[s
         caller=fields["from"],
         called=fields["to"],
     )
+    return call_flow_json(flow)

@@ -12,7 +12,7 @@ from ringforward.api.deps import extensions_enabled
 from ringforward.api.paging import page_request
 from ringforward.domain.errors import not_found
 from ringforward.service.comm_common import etag_of
-from ringforward.store.comm_repository import StoredItem
+from ringforward.store.comm_handling import StoredItem
 
 T = TypeVar("T")
 V2_PREFIX = "/restapi/v2/accounts/{accountId}/extensions/{extensionId}/comm-handling"

@@ -7,8 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from ringforward.api.deps import database, extensions_enabled, principal
-from ringforward.api.errors import HttpError
+from ringforward.api.deps import Caller, Db, require_extensions
 from ringforward.api.routes.comm_common import (
     READABLE_STATES,
     V2_PREFIX,
@@ -26,11 +25,6 @@ from ringforward.service.history import parse_version
 
 router = APIRouter(prefix=f"{V2_PREFIX}/voice", dependencies=[Depends(enhanced_only)])
 PATHS = {STATE_RULE: "state-rules", INTERACTION_RULE: "interaction-rules"}
-
-
-def _require_extensions(request: Request) -> None:
-    if not extensions_enabled(request):
-        raise HttpError(404, "Resource not found", code="CMN-102")
 
 
 def _wrap(kind: str, document: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -56,27 +50,33 @@ def _item_id(kind: str, raw: str) -> str:
 def _register(kind: str) -> None:
     path = f"/{PATHS[kind]}/{{itemId}}/history"
 
-    @router.get(path, name=f"{kind}-history")
+    @router.get(path, name=f"{kind}-history", dependencies=[Depends(require_extensions)])
     async def history(
-        request: Request, accountId: str, extensionId: str, itemId: str
+        request: Request, caller: Caller, db: Db, accountId: str, extensionId: str, itemId: str
     ) -> dict[str, Any]:
-        _require_extensions(request)
-        who = await principal(request)
         found = await use_cases.changes(
-            database(request), who, accountId, extensionId, kind, _item_id(kind, itemId)
+            db, caller, accountId, extensionId, kind, _item_id(kind, itemId)
         )
         chunk, paging = v2_page(request, found)
         return {"records": [_change(kind, c) for c in chunk], "paging": paging}
 
-    @router.post(f"{path}/{{version}}/revert", name=f"{kind}-revert")
+    @router.post(
+        f"{path}/{{version}}/revert",
+        name=f"{kind}-revert",
+        dependencies=[Depends(require_extensions)],
+    )
     async def revert(
-        request: Request, accountId: str, extensionId: str, itemId: str, version: str
+        request: Request,
+        caller: Caller,
+        db: Db,
+        accountId: str,
+        extensionId: str,
+        itemId: str,
+        version: str,
     ) -> JSONResponse:
-        _require_extensions(request)
-        who = await principal(request)
         item = await use_cases.revert(
-            database(request),
-            who,
+            db,
+            caller,
             accountId,
             extensionId,
             kind,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from ringforward.api.body import read_json
-from ringforward.api.deps import database, principal, query_flag
+from ringforward.api.deps import Caller, Db, query_flag
 from ringforward.api.routes.comm_common import V2_PREFIX, if_match, item_response, v2_page
 from ringforward.api.routes.generation_guard import enhanced_only
 from ringforward.service import comm_interaction as rules
@@ -19,65 +19,57 @@ router = APIRouter(prefix=V2_PREFIX, dependencies=[Depends(enhanced_only)])
 
 @router.get("/voice/interaction-rules")
 async def list_interaction_rules(
-    request: Request, accountId: str, extensionId: str
+    request: Request, caller: Caller, db: Db, accountId: str, extensionId: str
 ) -> dict[str, Any]:
-    who = await principal(request)
     enabled = query_flag(request, "enabled") if request.query_params.get("enabled") else None
-    found = await rules.list_rules(database(request), who, accountId, extensionId, enabled=enabled)
+    found = await rules.list_rules(db, caller, accountId, extensionId, enabled=enabled)
     chunk, paging = v2_page(request, found)
     return {"records": [rule.document for rule in chunk], "paging": paging}
 
 
 @router.post("/voice/interaction-rules")
 async def create_interaction_rule(
-    request: Request, accountId: str, extensionId: str
+    request: Request, caller: Caller, db: Db, accountId: str, extensionId: str
 ) -> JSONResponse:
-    who = await principal(request)
-    body = await read_json(request, "CommInteractionRuleCreateRequest")
-    rule = await rules.create_rule(database(request), who, accountId, extensionId, body)
+    body = await read_json(request)
+    rule = await rules.create_rule(db, caller, accountId, extensionId, body)
     return item_response(request, rule.document, rule, status=201)
 
 
 @router.get("/voice/interaction-rules/{ruleId}")
 async def read_interaction_rule(
-    request: Request, accountId: str, extensionId: str, ruleId: str
+    request: Request, caller: Caller, db: Db, accountId: str, extensionId: str, ruleId: str
 ) -> JSONResponse:
-    who = await principal(request)
-    rule = await rules.get_rule(database(request), who, accountId, extensionId, ruleId)
+    rule = await rules.get_rule(db, caller, accountId, extensionId, ruleId)
     return item_response(request, rule.document, rule)
 
 
 @router.patch("/voice/interaction-rules/{ruleId}")
 async def update_interaction_rule(
-    request: Request, accountId: str, extensionId: str, ruleId: str
+    request: Request, caller: Caller, db: Db, accountId: str, extensionId: str, ruleId: str
 ) -> JSONResponse:
-    who = await principal(request)
-    body = await read_json(request, "CommInteractionRuleUpdateRequest")
+    body = await read_json(request)
     rule = await rules.patch_rule(
-        database(request), who, accountId, extensionId, ruleId, body, if_match=if_match(request)
+        db, caller, accountId, extensionId, ruleId, body, if_match=if_match(request)
     )
     return item_response(request, rule.document, rule)
 
 
 @router.delete("/voice/interaction-rules/{ruleId}")
 async def delete_interaction_rule(
-    request: Request, accountId: str, extensionId: str, ruleId: str
+    request: Request, caller: Caller, db: Db, accountId: str, extensionId: str, ruleId: str
 ) -> Response:
-    who = await principal(request)
-    await rules.delete_rule(
-        database(request), who, accountId, extensionId, ruleId, if_match=if_match(request)
-    )
+    await rules.delete_rule(db, caller, accountId, extensionId, ruleId, if_match=if_match(request))
     return Response(status_code=204)
 
 
 @router.get("/voice/forwarding-targets")
 async def read_forwarding_targets(
-    request: Request, accountId: str, extensionId: str
+    request: Request, caller: Caller, db: Db, accountId: str, extensionId: str
 ) -> dict[str, Any]:
-    who = await principal(request)
     exclude_own = query_flag(request, "excludeOwnTargets")
     found = await targets.forwarding_targets(
-        database(request), who, accountId, extensionId, exclude_own=exclude_own
+        db, caller, accountId, extensionId, exclude_own=exclude_own
     )
     chunk, paging = v2_page(request, found)
     return {"records": chunk, "paging": paging}
@@ -85,23 +77,17 @@ async def read_forwarding_targets(
 
 @router.delete("/voice/forwarding-targets")
 async def delete_forwarding_targets(
-    request: Request, accountId: str, extensionId: str
+    request: Request, caller: Caller, db: Db, accountId: str, extensionId: str
 ) -> dict[str, Any]:
-    who = await principal(request)
-    body = await read_json(request, "CommRemoveForwardingTargetsRequest")
-    results = await targets.remove_forwarding_targets(
-        database(request), who, accountId, extensionId, body["records"]
-    )
+    body = await read_json(request)
+    results = await targets.remove_forwarding_targets(db, caller, accountId, extensionId, body)
     return {"records": results}
 
 
 @router.get("/voice/forwarding-targets/devices/{deviceId}/extensions")
 async def extensions_using_device(
-    request: Request, accountId: str, extensionId: str, deviceId: str
+    request: Request, caller: Caller, db: Db, accountId: str, extensionId: str, deviceId: str
 ) -> dict[str, Any]:
-    who = await principal(request)
-    found = await targets.extensions_using_device(
-        database(request), who, accountId, extensionId, deviceId
-    )
+    found = await targets.extensions_using_device(db, caller, accountId, extensionId, deviceId)
     chunk, paging = v2_page(request, found)
     return {"referencedExtensions": [{"id": e} for e in chunk], "paging": paging}

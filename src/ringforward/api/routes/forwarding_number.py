@@ -4,82 +4,89 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from ringforward.api.body import read_json
-from ringforward.api.deps import base_url, database, principal
-from ringforward.api.paging import page_request, paged
+from ringforward.api.deps import BaseUrl, Caller, Db, Paging, extension_router
+from ringforward.api.paging import paged
 from ringforward.api.render import extension_uri, forwarding_number_json
 from ringforward.service import forwarding_numbers as use_cases
+from ringforward.service.forwarding_numbers import NumberView
 
-router = APIRouter(prefix="/restapi/v1.0/account/{accountId}/extension/{extensionId}")
+router = extension_router("forwarding-number")
 
 
-@router.get("/forwarding-number")
-async def list_numbers(request: Request, accountId: str, extensionId: str) -> dict[str, Any]:
-    # The token first: a caller without one learns nothing, not even about its query.
-    who = await principal(request)
-    page = page_request(request)
-    target, numbers = await use_cases.list_forwarding_numbers(
-        database(request), who, accountId, extensionId
+def _number_json(base: str, view: NumberView) -> dict[str, Any]:
+    return forwarding_number_json(base, view.target.extension, view.number)
+
+
+@router.get("")
+async def list_numbers(
+    request: Request,
+    accountId: str,
+    extensionId: str,
+    who: Caller,
+    db: Db,
+    page: Paging,
+    base: BaseUrl,
+) -> dict[str, Any]:
+    listed = await use_cases.list_forwarding_numbers(db, who, accountId, extensionId)
+    extension = listed.target.extension
+    collection = extension_uri(base, extension.account_id, extension.id)
+    chunk, fields = paged(
+        request, listed.numbers, page, collection_uri=f"{collection}/forwarding-number"
     )
-    base = base_url(request)
-    collection = extension_uri(base, target.extension.account_id, target.extension.id)
-    chunk, fields = paged(request, numbers, page, collection_uri=f"{collection}/forwarding-number")
-    return {
-        "records": [forwarding_number_json(base, target.extension, n) for n in chunk],
-        **fields,
-    }
+    return {"records": [forwarding_number_json(base, extension, n) for n in chunk], **fields}
 
 
-@router.post("/forwarding-number")
-async def create_number(request: Request, accountId: str, extensionId: str) -> dict[str, Any]:
-    who = await principal(request)
-    body = await read_json(request, "CreateForwardingNumberRequest")
-    target, number = await use_cases.create_forwarding_number(
-        database(request), who, accountId, extensionId, body
-    )
-    return forwarding_number_json(base_url(request), target.extension, number)
+@router.post("")
+async def create_number(
+    request: Request, accountId: str, extensionId: str, who: Caller, db: Db, base: BaseUrl
+) -> dict[str, Any]:
+    body = await read_json(request)
+    view = await use_cases.create_forwarding_number(db, who, accountId, extensionId, body)
+    return _number_json(base, view)
 
 
-@router.delete("/forwarding-number")
-async def delete_numbers(request: Request, accountId: str, extensionId: str) -> Response:
-    who = await principal(request)
-    body = await read_json(request, "DeleteForwardingNumbersRequest")
-    ids, names = use_cases.bulk_delete_ids(body)
-    await use_cases.delete_forwarding_numbers(
-        database(request), who, accountId, extensionId, ids, parameter_names=names
-    )
+@router.delete("")
+async def delete_numbers(
+    request: Request, accountId: str, extensionId: str, who: Caller, db: Db
+) -> Response:
+    body = await read_json(request)
+    await use_cases.delete_listed_numbers(db, who, accountId, extensionId, body)
     return Response(status_code=204)
 
 
-@router.get("/forwarding-number/{forwardingNumberId}")
+@router.get("/{forwardingNumberId}")
 async def read_number(
-    request: Request, accountId: str, extensionId: str, forwardingNumberId: str
+    accountId: str, extensionId: str, forwardingNumberId: str, who: Caller, db: Db, base: BaseUrl
 ) -> dict[str, Any]:
-    target, number = await use_cases.get_forwarding_number(
-        database(request), await principal(request), accountId, extensionId, forwardingNumberId
+    view = await use_cases.get_forwarding_number(
+        db, who, accountId, extensionId, forwardingNumberId
     )
-    return forwarding_number_json(base_url(request), target.extension, number)
+    return _number_json(base, view)
 
 
-@router.put("/forwarding-number/{forwardingNumberId}")
+@router.put("/{forwardingNumberId}")
 async def update_number(
-    request: Request, accountId: str, extensionId: str, forwardingNumberId: str
+    request: Request,
+    accountId: str,
+    extensionId: str,
+    forwardingNumberId: str,
+    who: Caller,
+    db: Db,
+    base: BaseUrl,
 ) -> dict[str, Any]:
-    who = await principal(request)
-    body = await read_json(request, "UpdateForwardingNumberRequest")
-    target, number = await use_cases.update_forwarding_number_use_case(
-        database(request), who, accountId, extensionId, forwardingNumberId, body
+    body = await read_json(request)
+    view = await use_cases.update_forwarding_number_use_case(
+        db, who, accountId, extensionId, forwardingNumberId, body
     )
-    return forwarding_number_json(base_url(request), target.extension, number)
+    return _number_json(base, view)
 
 
-@router.delete("/forwarding-number/{forwardingNumberId}")
+@router.delete("/{forwardingNumberId}")
 async def delete_number(
-    request: Request, accountId: str, extensionId: str, forwardingNumberId: str
+    accountId: str, extensionId: str, forwardingNumberId: str, who: Caller, db: Db
 ) -> Response:
-    await use_cases.delete_forwarding_numbers(
-        database(request), await principal(request), accountId, extensionId, [forwardingNumberId]
-    )
+    await use_cases.delete_forwarding_numbers(db, who, accountId, extensionId, [forwardingNumberId])
     return Response(status_code=204)

@@ -5,27 +5,29 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
-from ringforward.api.deps import base_url, database, extensions_enabled, principal
-from ringforward.api.errors import HttpError
-from ringforward.api.paging import page_request, paged
+from ringforward.api.deps import (
+    BaseUrl,
+    Caller,
+    Db,
+    Paging,
+    extension_router,
+    principal,
+    require_extensions,
+)
+from ringforward.api.paging import paged
 from ringforward.api.render import extension_uri, rule_json
 from ringforward.service import history as use_cases
 from ringforward.service.history import RuleChange, RuleHistory
 from ringforward.service.rules_store import etag_of
 
-router = APIRouter(
-    prefix="/restapi/v1.0/account/{accountId}/extension/{extensionId}/answering-rule/{ruleId}"
+# Under --strict-ringcentral the trail is still kept; it is only not served, exactly as
+# RingCentral has no such resource.
+router = extension_router(
+    "answering-rule/{ruleId}", Depends(require_extensions), Depends(principal)
 )
-
-
-def _require_extensions(request: Request) -> None:
-    # Under --strict-ringcentral the trail is still kept; it is only not served, exactly as
-    # RingCentral has no such resource.
-    if not extensions_enabled(request):
-        raise HttpError(404, "Resource not found", code="CMN-102")
 
 
 def iso_time(at: float) -> str:
@@ -58,25 +60,33 @@ def _change_json(base: str, history: RuleHistory, change: RuleChange) -> dict[st
 
 @router.get("/history")
 async def list_history(
-    request: Request, accountId: str, extensionId: str, ruleId: str
+    request: Request,
+    accountId: str,
+    extensionId: str,
+    ruleId: str,
+    who: Caller,
+    db: Db,
+    page: Paging,
+    base: BaseUrl,
 ) -> dict[str, Any]:
-    _require_extensions(request)
-    who = await principal(request)
-    page = page_request(request)
-    history = await use_cases.rule_history(database(request), who, accountId, extensionId, ruleId)
+    history = await use_cases.rule_history(db, who, accountId, extensionId, ruleId)
     chunk, fields = paged(request, history.changes, page)
-    base = base_url(request)
     return {"records": [_change_json(base, history, change) for change in chunk], **fields}
 
 
 @router.post("/history/{version}/revert")
 async def revert(
-    request: Request, accountId: str, extensionId: str, ruleId: str, version: str
+    request: Request,
+    accountId: str,
+    extensionId: str,
+    ruleId: str,
+    version: str,
+    who: Caller,
+    db: Db,
+    base: BaseUrl,
 ) -> JSONResponse:
-    _require_extensions(request)
-    who = await principal(request)
     view = await use_cases.revert_change(
-        database(request),
+        db,
         who,
         accountId,
         extensionId,
@@ -84,5 +94,5 @@ async def revert(
         use_cases.parse_version(version),
         if_match=request.headers.get("if-match"),
     )
-    body = rule_json(base_url(request), view.target.extension, view.rule, view.numbers)
+    body = rule_json(base, view.target.extension, view.rule, view.numbers)
     return JSONResponse(body, headers={"ETag": etag_of(view.rule)})

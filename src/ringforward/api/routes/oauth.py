@@ -9,11 +9,11 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from ringforward.api.body import read_form
-from ringforward.api.deps import database
+from ringforward.api.deps import Db
 from ringforward.api.errors import HttpError
 from ringforward.domain.errors import OAuthError
 from ringforward.service import auth
-from ringforward.service.auth import TokenGrant
+from ringforward.service.auth import GrantClient, TokenGrant
 
 router = APIRouter()
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -87,41 +87,29 @@ async def _oauth_form(request: Request) -> dict[str, str]:
 
 
 @router.post("/restapi/oauth/token")
-async def token(request: Request) -> dict[str, Any]:
+async def token(request: Request, db: Db) -> dict[str, Any]:
     form = await _oauth_form(request)
     client_id, secret = _client_credentials(request, form)
     grant_type = _required(form, "grant_type")
-    ttls = {
-        "access_ttl": _ttl(form, "access_token_ttl"),
-        "refresh_ttl": _ttl(form, "refresh_token_ttl"),
-    }
-    db = database(request)
+    client = GrantClient(
+        client_id,
+        secret,
+        access_ttl=_ttl(form, "access_token_ttl"),
+        refresh_ttl=_ttl(form, "refresh_token_ttl"),
+    )
     if grant_type == "password":
         grant = await auth.password_grant(
             db,
-            client_id=client_id,
-            client_secret=secret,
+            client,
             username=_required(form, "username"),
             extension=form.get("extension") or None,
             password=_required(form, "password"),
-            **ttls,
         )
     elif grant_type == JWT_GRANT:
-        grant = await auth.jwt_grant(
-            db,
-            client_id=client_id,
-            client_secret=secret,
-            assertion=_required(form, "assertion"),
-            **ttls,
-        )
+        grant = await auth.jwt_grant(db, client, assertion=_required(form, "assertion"))
     elif grant_type == "refresh_token":
-        grant = await auth.refresh_grant(
-            db,
-            client_id=client_id,
-            client_secret=secret,
-            refresh_token=_required(form, "refresh_token"),
-            **ttls,
-        )
+        refresh_token = _required(form, "refresh_token")
+        grant = await auth.refresh_grant(db, client, refresh_token=refresh_token)
     else:
         raise OAuthError(
             f"Unsupported grant type: {grant_type}",
@@ -133,13 +121,11 @@ async def token(request: Request) -> dict[str, Any]:
 
 
 @router.post("/restapi/oauth/revoke")
-async def revoke(request: Request) -> Response:
+async def revoke(request: Request, db: Db) -> Response:
     form = await _oauth_form(request)
     client_id, secret = _client_credentials(request, form)
     token_value = form.get("token") or request.query_params.get("token")
     if not token_value:
         _required(form, "token")
-    await auth.revoke(
-        database(request), client_id=client_id, client_secret=secret, token=token_value or ""
-    )
+    await auth.revoke(db, GrantClient(client_id, secret), token=token_value or "")
     return Response(status_code=200)

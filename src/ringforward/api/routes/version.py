@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from ringforward import __version__
-from ringforward.api.deps import base_url
+from ringforward.api.deps import BaseUrl
 
 router = APIRouter()
 RELEASE_DATE = "2026-11-01T00:00:00.000Z"
@@ -23,8 +23,7 @@ def _version(base: str) -> dict[str, Any]:
 
 
 @router.get("/restapi")
-async def api_versions(request: Request) -> dict[str, Any]:
-    base = base_url(request)
+async def api_versions(base: BaseUrl) -> dict[str, Any]:
     return {
         "uri": f"{base}/restapi",
         "apiVersions": [_version(base)],
@@ -34,6 +33,5 @@ async def api_versions(request: Request) -> dict[str, Any]:
 
 
 @router.get("/restapi/v1.0")
-async def api_version(request: Request) -> dict[str, Any]:
-    base = base_url(request)
+async def api_version(base: BaseUrl) -> dict[str, Any]:
     return {**_version(base), "serverVersion": __version__, "serverRevision": "ringforward"}

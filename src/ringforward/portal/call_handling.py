@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -19,8 +19,8 @@ from ringforward.domain.model import (
     ForwardingNumber,
 )
 from ringforward.portal import views
-from ringforward.portal.forms import FormValues, first, form_values
-from ringforward.portal.render import (
+from ringforward.portal.forms import FormValues, first, flat
+from ringforward.portal.responses import (
     PORTAL,
     Problem,
     error_page,
@@ -28,9 +28,8 @@ from ringforward.portal.render import (
     page,
     problem_of,
     redirect,
-    sign_in_redirect,
 )
-from ringforward.portal.session import csrf_ok, current_session, database
+from ringforward.portal.session import PostedChange, database
 from ringforward.portal.who_rings import who_rings_context
 from ringforward.service import accounts, answering_rules
 from ringforward.service.access import CURRENT, Principal, Target
@@ -61,12 +60,12 @@ async def load_call_handling(
     request: Request, principal: Principal, extension_id: str, rule_id: str
 ) -> CallHandling:
     db = database(request)
-    target, rules, numbers = await answering_rules.list_rules(db, principal, CURRENT, extension_id)
-    rule = next((r for r in rules if r.id == rule_id), None)
+    listed = await answering_rules.list_rules(db, principal, CURRENT, extension_id)
+    rule = next((r for r in listed.rules if r.id == rule_id), None)
     if rule is None:
         raise not_found("ruleId")
-    _, extensions = await accounts.list_extensions(db, principal, CURRENT)
-    return CallHandling(target, tuple(rules), rule, numbers, tuple(extensions))
+    extensions = (await accounts.list_extensions(db, principal, CURRENT)).extensions
+    return CallHandling(listed.target, tuple(listed.rules), rule, listed.numbers, tuple(extensions))
 
 
 async def render_call_handling(
@@ -118,28 +117,6 @@ async def render_call_handling(
     return page(request, "call_handling.html", context, session=session, status=status)
 
 
-async def begin_change(request: Request) -> tuple[PortalSession, FormValues] | Response:
-    """The signed-in session and the posted fields of a change, once its CSRF token is
-    checked; otherwise the response to send instead (sign in, or a refusal)."""
-    session = await current_session(request)
-    if session is None:
-        return sign_in_redirect(request)
-    form = await request.form()
-    if not csrf_ok(request, form, session):
-        return page(
-            request,
-            "error.html",
-            {
-                "message": "This form has expired or did not come from this portal. "
-                "Reload the page and try again.",
-                "status": 403,
-            },
-            session=session,
-            status=403,
-        )
-    return session, form_values(form)
-
-
 async def after_change(
     request: Request, session: PortalSession, extension_id: str, rule_id: str, notice: str
 ) -> Response:
@@ -148,6 +125,32 @@ async def after_change(
     if is_htmx(request):
         return await render_call_handling(request, session, extension_id, rule_id, notice=notice)
     return redirect(request, call_handling_url(extension_id, rule_id))
+
+
+async def apply_change(
+    request: Request,
+    change: PostedChange,
+    extension_id: str,
+    *,
+    where: str,
+    use_case: Callable[[], Awaitable[str]],
+    keep_values: bool = False,
+) -> Response:
+    """Run ``use_case`` (it answers the notice to show) and show the call-handling page
+    after it, or with the refusal beside the control named by ``where``."""
+    rule_id = return_rule(change.values)
+    try:
+        notice = await use_case()
+    except DomainError as error:
+        return await render_call_handling(
+            request,
+            change.session,
+            extension_id,
+            rule_id,
+            problem=problem_of(error, where),
+            values=flat(change.values) if keep_values else None,
+        )
+    return await after_change(request, change.session, extension_id, rule_id, notice)
 
 
 def return_rule(values: FormValues) -> str:
@@ -172,6 +175,7 @@ BodyMaker = Callable[[RuleView, FormValues], Mapping[str, Any]]
 
 async def change_rule(
     request: Request,
+    change: PostedChange,
     extension_id: str,
     rule_id: str,
     *,
@@ -182,10 +186,7 @@ async def change_rule(
     """Apply a change to one rule through the same use case as the API's PUT (validation,
     permissions, version bump and audit included) and show the result or the refusal
     beside the control named by ``where``."""
-    begun = await begin_change(request)
-    if isinstance(begun, Response):
-        return begun
-    session, values = begun
+    session, values = change.session, change.values
 
     def body(view: RuleView) -> Mapping[str, Any]:
         check_version(view, values)

@@ -1,4 +1,4 @@
-"""Signing in and out, the extension picker and the call-handling page itself."""
+"""Ways in: signing in and out, the extension picker and the call-handling page itself."""
 
 from __future__ import annotations
 
@@ -7,22 +7,16 @@ from starlette.responses import RedirectResponse, Response
 
 from ringforward.domain.errors import DomainError
 from ringforward.domain.model import BUSINESS_HOURS_RULE_ID
+from ringforward.portal.call_handling import call_handling_url, render_call_handling
 from ringforward.portal.enhanced import is_enhanced, render_enhanced
 from ringforward.portal.forms import first, form_values
-from ringforward.portal.pages import begin_change, call_handling_url, render_call_handling
-from ringforward.portal.render import (
-    PORTAL,
-    Problem,
-    error_page,
-    page,
-    problem_of,
-    redirect,
-    sign_in_redirect,
-)
+from ringforward.portal.responses import PORTAL, Problem, error_page, page, problem_of, redirect
 from ringforward.portal.session import (
+    Change,
+    Db,
+    Session,
     clear_session_cookie,
     current_session,
-    database,
     login_csrf_ok,
     login_csrf_token,
     set_login_csrf_cookie,
@@ -65,7 +59,7 @@ async def home(request: Request, next: str = "") -> Response:
 
 
 @router.post("/sign-in")
-async def sign_in(request: Request) -> Response:
+async def sign_in(request: Request, db: Db) -> Response:
     form = await request.form()
     values = form_values(form)
     next_url = first(values, "next")
@@ -75,7 +69,7 @@ async def sign_in(request: Request) -> Response:
         return _sign_in_page(request, next_url=next_url, email=email, problem=problem)
     password = (values.get("password") or [""])[0]
     try:
-        session = await portal_login.sign_in(database(request), email, password)
+        session = await portal_login.sign_in(db, email, password)
     except DomainError as error:
         return _sign_in_page(
             request, next_url=next_url, email=email, problem=problem_of(error, "sign-in")
@@ -86,32 +80,23 @@ async def sign_in(request: Request) -> Response:
 
 
 @router.post("/sign-out")
-async def sign_out(request: Request) -> Response:
-    begun = await begin_change(request)
-    if isinstance(begun, Response):
-        return begun
-    session, _ = begun
-    await portal_login.sign_out(database(request), session.token)
+async def sign_out(request: Request, change: Change, db: Db) -> Response:
+    await portal_login.sign_out(db, change.session.token)
     response = redirect(request, f"{PORTAL}/")
     clear_session_cookie(response)
     return response
 
 
 @router.get("/extensions")
-async def extension_picker(request: Request) -> Response:
-    session = await current_session(request)
-    if session is None:
-        return sign_in_redirect(request)
+async def extension_picker(request: Request, session: Session, db: Db) -> Response:
     try:
-        account, extensions = await accounts.list_extensions(
-            database(request), session.principal, CURRENT
-        )
+        listed = await accounts.list_extensions(db, session.principal, CURRENT)
     except DomainError as error:
         return error_page(request, session, error)
     return page(
         request,
         "extensions.html",
-        {"account": account, "extensions": extensions},
+        {"account": listed.account, "extensions": listed.extensions},
         session=session,
     )
 
@@ -123,11 +108,12 @@ async def extension_home(extension_id: str) -> Response:
 
 @router.get("/extensions/{extension_id}/call-handling")
 async def call_handling(
-    request: Request, extension_id: str, rule: str = BUSINESS_HOURS_RULE_ID
+    request: Request,
+    extension_id: str,
+    session: Session,
+    db: Db,
+    rule: str = BUSINESS_HOURS_RULE_ID,
 ) -> Response:
-    session = await current_session(request)
-    if session is None:
-        return sign_in_redirect(request)
-    if await is_enhanced(request, session.principal, extension_id):
-        return await render_enhanced(request, session, extension_id, rule)
+    if await is_enhanced(db, session.principal, extension_id):
+        return await render_enhanced(request, db, session, extension_id, rule)
     return await render_call_handling(request, session, extension_id, rule)

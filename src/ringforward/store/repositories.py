@@ -1,0 +1,35 @@
+"""All repositories of one unit of work, and opening a unit of work with them."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from ringforward.store.audit import AuditRepository
+from ringforward.store.comm_handling import CommRepository
+from ringforward.store.credentials import CredentialRepository
+from ringforward.store.database import Database, UnitOfWork
+from ringforward.store.extensions import ExtensionRepository
+from ringforward.store.forwarding_numbers import NumberRepository
+from ringforward.store.rules import RuleRepository
+from ringforward.store.sequences import SequenceRepository
+
+
+class Repositories:
+    """One repository per aggregate, all over the same transaction."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.extensions = ExtensionRepository(uow)
+        self.rules = RuleRepository(uow)
+        self.numbers = NumberRepository(uow)
+        self.credentials = CredentialRepository(uow)
+        self.audit = AuditRepository(uow)
+        self.sequences = SequenceRepository(uow)
+        self.comm = CommRepository(uow)
+
+
+@asynccontextmanager
+async def stored(db: Database, *, writing: bool) -> AsyncIterator[Repositories]:
+    """A transaction with its repositories; a writer commits when the block ends cleanly."""
+    async with db.writing() if writing else db.reading() as uow:
+        yield Repositories(uow)
