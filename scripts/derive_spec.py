@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+V2 = "/restapi/v2/accounts/{accountId}/extensions/{extensionId}/comm-handling"
 OPERATIONS = {
     "/restapi": ["get"],
     "/restapi/oauth/token": ["post"],
@@ -45,6 +46,15 @@ OPERATIONS = {
     "/restapi/v1.0/account/{accountId}/extension/{extensionId}/business-hours": ["get", "put"],
     "/restapi/v1.0/account/{accountId}/extension/{extensionId}/device": ["get"],
     "/restapi/v1.0/account/{accountId}/device/{deviceId}/sip-info": ["get"],
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/features": ["get"],
+    f"{V2}/states": ["get"],
+    f"{V2}/states/{{stateId}}": ["get", "patch"],
+    f"{V2}/voice/state-rules": ["get"],
+    f"{V2}/voice/state-rules/{{stateId}}": ["get", "patch"],
+    f"{V2}/voice/interaction-rules": ["get", "post"],
+    f"{V2}/voice/interaction-rules/{{ruleId}}": ["get", "patch", "delete"],
+    f"{V2}/voice/forwarding-targets": ["get", "delete"],
+    f"{V2}/voice/forwarding-targets/devices/{{deviceId}}/extensions": ["get"],
 }
 # RingCentral's generic error answers that our operations give beyond those the operations
 # above list themselves; the service's published document refers to them by name.

@@ -90,6 +90,7 @@ def documented(state: Snapshot) -> dict[str, Any]:
             for e in inactive
             for n in e["forwardingNumbers"]
         ],
+        "api": "v1",
     }
 
 
@@ -111,6 +112,7 @@ def test_list_json_prints_the_documented_document(env: dict[str, str], base: Sna
             {"index": 2, "ringCount": 2, "forwardingNumbers": [entry(base, B)]},
         ],
         "inactive": [entry(base, C)],
+        "api": "v1",
     }
     assert json.loads(result.stdout) == documented(base)
 

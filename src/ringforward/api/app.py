@@ -18,7 +18,11 @@ from ringforward.api.routes import (
     answering_rule,
     business_hours,
     callflow,
+    comm_history,
+    comm_rules,
+    comm_states,
     devices,
+    features,
     forwarding_number,
     history,
     oauth,
@@ -84,6 +88,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         devices,
         sip_proxy,
         resource_history,
+        features,
+        comm_states,
+        comm_rules,
+        comm_history,
     ):
         app.include_router(module.router)
     app.include_router(answering_rule.patch_router)

@@ -45,15 +45,40 @@ def add_account(
     main_number: Annotated[str, typer.Option(help="Main company number.")],
     time_zone: Annotated[str, typer.Option(help="IANA time zone, e.g. America/New_York.")],
     country: Annotated[str, typer.Option(help="ISO country code numbers are read in.")] = "US",
+    call_handling: Annotated[
+        str,
+        typer.Option(
+            "--call-handling",
+            help="legacy (v1.0 answering rules) or enhanced (v2 comm-handling).",
+        ),
+    ] = "legacy",
     db: DbOption = None,
 ) -> None:
     """Create an account; prints its id."""
     from ringforward.service.provisioning import add_account as use_case
 
     account = _run(
-        db, use_case, name=name, main_number=main_number, time_zone=time_zone, country=country
+        db,
+        use_case,
+        name=name,
+        main_number=main_number,
+        time_zone=time_zone,
+        country=country,
+        call_handling=call_handling,
     )
     typer.echo(account.id)
+
+
+@admin_app.command("upgrade-account")
+def upgrade_account(
+    account_id: Annotated[str, typer.Argument(metavar="ID", help="Account id.")],
+    db: DbOption = None,
+) -> None:
+    """Move an account to enhanced call handling, keeping who rings when unchanged."""
+    from ringforward.service.comm_upgrade import upgrade_account as use_case
+
+    count = _run(db, use_case, account_id=account_id)
+    typer.echo(f"Account {account_id} uses enhanced call handling ({count} extensions).")
 
 
 @admin_app.command("add-extension")

@@ -25,6 +25,7 @@ from ringforward.client import (
     RingGroupEditor,
     SafeWritePolicy,
 )
+from ringforward.client.ringgroups_v2 import V2RingGroupEditor, detect_api
 from ringforward.domain.errors import DomainError
 from ringforward.domain.model import BUSINESS_HOURS_RULE_ID, RINGING_MODES
 
@@ -100,7 +101,9 @@ def _run(edit: Edit, **shared: Any) -> None:
     policy = SafeWritePolicy(settle_seconds=shared["settle"])
     try:
         with RingCentralClient.connect(settings) as client:
-            editor = RingGroupEditor(
+            # The generation decides the API: v1.0 answering rules or v2 RingGroupActions.
+            kind = V2RingGroupEditor if detect_api(client) == "v2" else RingGroupEditor
+            editor = kind(
                 client, shared["extension"], shared["rule"], policy=policy, region=shared["region"]
             )
             result = edit(editor, shared["dry_run"])

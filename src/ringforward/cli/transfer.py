@@ -10,12 +10,8 @@ import typer
 
 from ringforward.cli.connection import fail, with_connection
 from ringforward.client import ClientError, ConnectionSettings, RingCentralClient
-from ringforward.client.call_handling_io import (
-    CallHandlingFormatError,
-    export_call_handling,
-    import_call_handling,
-    validate_document,
-)
+from ringforward.client.call_handling_io import CallHandlingFormatError
+from ringforward.client.comm_handling_io import export_any, import_any, validate_any
 
 ExtensionOpt = Annotated[
     str, typer.Option("--extension", help="Extension id (~ = the logged-in extension).")
@@ -34,7 +30,7 @@ def export_command(
     """Write the extension's forwarding numbers, business hours and answering rules as JSON."""
     try:
         with RingCentralClient.connect(settings) as client:
-            document = export_call_handling(client, extension)
+            document = export_any(client, extension)
     except ClientError as error:
         fail(str(error), code=1)
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -61,7 +57,7 @@ def import_command(
     document = _read(file)
     try:
         with RingCentralClient.connect(settings) as client:
-            report = import_call_handling(client, extension, document, dry_run=dry_run)
+            report = import_any(client, extension, document, dry_run=dry_run)
     except ClientError as error:
         fail(str(error), code=1)
     for warning in report.warnings:
@@ -83,7 +79,7 @@ def _read(file: Path) -> Any:
     except (OSError, UnicodeDecodeError) as error:
         fail(f"cannot read {file}: {getattr(error, 'strerror', None) or error}", code=2)
     try:
-        return validate_document(json.loads(text))
+        return validate_any(json.loads(text))
     except json.JSONDecodeError as error:
         fail(f"{file} is not JSON: {error}", code=2)
     except CallHandlingFormatError as error:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 from urllib.parse import quote
 
+import httpx
+
 from ringforward.client import group_edits
 from ringforward.client.errors import ClientError, RingCentralError
 from ringforward.client.forwarding import (
@@ -70,6 +72,8 @@ class EditResult:
     registered: NumberInfo | None = None
     # False for a plain read (``groups list``), which has no before/after to report.
     is_edit: bool = True
+    # Which call-handling API the list lives in: v1.0 answering rules or v2 comm-handling.
+    api: str = "v1"
 
     @property
     def changed(self) -> bool:
@@ -77,7 +81,7 @@ class EditResult:
 
     def document(self) -> dict[str, Any]:
         """The ``groups list --json`` document of the list after (or as it would be)."""
-        return group_document(self.rule_id, self.after, self.numbers)
+        return {**group_document(self.rule_id, self.after, self.numbers), "api": self.api}
 
     def diff_lines(self) -> list[str]:
         """A unified diff of the forwarding list, before → after."""
@@ -235,19 +239,19 @@ class RingGroupEditor:
     ) -> tuple[ForwardingSettings, int]:
         """Read-modify-write under If-Match; a 412 means someone wrote first: read, redo."""
         for attempt in range(1, self.policy.max_conflicts + 1):
-            body = update_body(state.settings, operation(state.settings))
+            body = self._body(state, operation(state.settings))
             if body is None:
                 return state.settings, attempt - 1
             headers = {"If-Match": state.etag} if state.etag else {}
             try:
-                response = self.client.put(self._rule_path, json=body, headers=headers)
+                response = self._write(body, headers)
             except RingCentralError as error:
                 if error.status != 412:
                     raise
                 self._pause(attempt, scale=0.05, cap=1.0)
                 state = self.read(numbers)
                 continue
-            return settings_from_rule(response.json(), numbers), attempt
+            return self._settings_of(response.json(), numbers), attempt
         raise ClientError(
             f"Gave up after {self.policy.max_conflicts} conflicting writes to {self.rule_id}; "
             "others keep changing it — try again"
@@ -259,14 +263,14 @@ class RingGroupEditor:
         """Write, then re-read through the settle window; re-apply when the change was lost."""
         writes = 0
         while True:
-            body = update_body(state.settings, operation(state.settings))
+            body = self._body(state, operation(state.settings))
             if body is not None:
                 if writes > self.policy.max_reapplies:
                     raise ClientError(
                         f"The change to {self.rule_id} was overwritten {writes} times by "
                         "concurrent writers; check the list and try again"
                     )
-                self.client.put(self._rule_path, json=body)
+                self._write(body, {})
                 writes += 1
             elif writes == 0:
                 return state.settings, 0
@@ -277,6 +281,19 @@ class RingGroupEditor:
             # as possible (a stale PUT is exactly what drops other writers' changes).
             self._pause(writes, scale=0.1, cap=2.0)
             state = self.read(numbers)
+
+    # -- what a generation of the API changes: the body, the write, the answer ------------
+
+    def _body(self, state: RuleState, after: ForwardingSettings) -> dict[str, Any] | None:
+        return update_body(state.settings, after)
+
+    def _write(self, body: dict[str, Any], headers: dict[str, str]) -> httpx.Response:
+        return self.client.put(self._rule_path, json=body, headers=headers)
+
+    def _settings_of(
+        self, rule: dict[str, Any], numbers: Sequence[NumberInfo]
+    ) -> ForwardingSettings:
+        return settings_from_rule(rule, numbers)
 
     def _settle(self, numbers: Sequence[NumberInfo], operation: Operation) -> RuleState:
         """Read through the settle window; stop early at the first read missing the change."""

@@ -12,6 +12,7 @@ from ringforward.portal import (
     business_hours,
     change_history,
     custom_rules,
+    enhanced,
     entry,
     number_changes,
     rule_changes,
@@ -48,6 +49,7 @@ def install_portal(app: FastAPI) -> None:
         business_hours,
         who_rings,
         change_history,
+        enhanced,
     ):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(SignInRequired, _sign_in_first)

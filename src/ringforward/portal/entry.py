@@ -12,6 +12,7 @@ from ringforward.api.ratelimit import spend_auth_budget
 from ringforward.domain.errors import DomainError, TooManyAttemptsError
 from ringforward.domain.model import BUSINESS_HOURS_RULE_ID
 from ringforward.portal.call_handling import call_handling_url, render_call_handling
+from ringforward.portal.enhanced import is_enhanced, render_enhanced
 from ringforward.portal.forms import first, form_values
 from ringforward.portal.responses import PORTAL, Problem, error_page, page, problem_of, redirect
 from ringforward.portal.session import (
@@ -147,6 +148,12 @@ async def extension_home(extension_id: str) -> Response:
 
 @router.get("/extensions/{extension_id}/call-handling")
 async def call_handling(
-    request: Request, extension_id: str, session: Session, rule: str = BUSINESS_HOURS_RULE_ID
+    request: Request,
+    extension_id: str,
+    session: Session,
+    db: Db,
+    rule: str = BUSINESS_HOURS_RULE_ID,
 ) -> Response:
+    if await is_enhanced(db, session.principal, extension_id):
+        return await render_enhanced(request, db, session, extension_id, rule)
     return await render_call_handling(request, session, extension_id, rule)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ringforward.domain.callflow import Call, CallFlow, ExtensionCallHandling, simulate
+from ringforward.domain.comm_handling.callflow import simulate_enhanced
 from ringforward.domain.errors import invalid
 from ringforward.domain.model import Account, Extension
 from ringforward.domain.phone import normalize_phone_number
 from ringforward.domain.schedule import checked_instant
 from ringforward.service.access import Principal
+from ringforward.service.comm_callflow import load_enhanced
 from ringforward.service.scope import reading
 from ringforward.store.database import Database
 from ringforward.store.repositories import Repositories, stored
@@ -89,6 +91,9 @@ async def simulate_call(
     async with reading(db, principal, account_ref, extension_ref) as scope:
         region = scope.account.country
         call = parse_call(at, caller, called, region=region)
+        enhanced = await load_enhanced(scope)
+        if enhanced is not None:
+            return simulate_enhanced(enhanced, call, region=region)
         first = await load_handling(scope.repos, scope.account, scope.extension)
         reachable = await transfer_closure(scope.repos, scope.account, first)
     return simulate(first, call, load_extension=reachable.get, region=region)

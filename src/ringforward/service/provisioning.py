@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ringforward.domain.comm_handling.model import ENHANCED, GENERATIONS, LEGACY
 from ringforward.domain.devices import Device
 from ringforward.domain.errors import ConflictError, invalid, not_found
 from ringforward.domain.model import (
@@ -24,6 +25,8 @@ from ringforward.domain.model import (
 )
 from ringforward.domain.phone import normalize_phone_number
 from ringforward.domain.schedule import checked_time_zone
+from ringforward.service.comm_setup import set_up_extension
+from ringforward.service.enhanced_demo import load_enhanced_demo
 from ringforward.service.secrets import hash_password
 from ringforward.store.database import Database
 from ringforward.store.repositories import Repositories, stored
@@ -127,6 +130,7 @@ async def load_demo(db: Database) -> bool:
         await repo.numbers.insert_forwarding_number(
             ForwardingNumber("88880001", OTHER_ADMIN_ID, "+13125550100", "Other Phone", "Other", 1)
         )
+        await load_enhanced_demo(repo, DEMO_PASSWORD)
         return True
 
 
@@ -179,9 +183,17 @@ async def _configure_admin_rules(repo: Repositories) -> None:
 
 
 async def add_account(
-    db: Database, *, name: str, main_number: str, time_zone: str, country: str = "US"
+    db: Database,
+    *,
+    name: str,
+    main_number: str,
+    time_zone: str,
+    country: str = "US",
+    call_handling: str = LEGACY,
 ) -> Account:
     """A new account with the next free id; its first admin is added with add_extension."""
+    if call_handling not in GENERATIONS:
+        raise invalid("callHandling", f"must be one of {', '.join(GENERATIONS)}")
     if not name.strip():
         raise invalid("name", "an account needs a name")
     if len(country) != 2 or not country.isalpha():
@@ -199,6 +211,7 @@ async def add_account(
             country.upper(),
         )
         await repo.extensions.insert_account(account)
+        await repo.comm.set_generation(account.id, call_handling)
         return account
 
 
@@ -244,6 +257,8 @@ async def add_extension(
             time_zone=zone,
         )
         await create_extension(repo, extension, password)
+        if await repo.comm.generation(account_id) == ENHANCED:
+            await set_up_extension(repo.comm, extension.id)
         return extension
 
 

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from ringforward.store.audit import AuditRepository
+from ringforward.store.comm_handling import CommRepository
 from ringforward.store.credentials import CredentialRepository
 from ringforward.store.database import Database, UnitOfWork
 from ringforward.store.devices import DeviceRepository
@@ -26,6 +27,7 @@ class Repositories:
         self.audit = AuditRepository(uow)
         self.sequences = SequenceRepository(uow)
         self.devices = DeviceRepository(uow)
+        self.comm = CommRepository(uow)
 
 
 @asynccontextmanager

@@ -26,6 +26,8 @@ accounts = Table(
     Column("main_number", String(32), nullable=False),
     Column("time_zone", String(64), nullable=False),
     Column("country", String(2), nullable=False, server_default="US"),
+    # "legacy" (v1.0 answering rules) or "enhanced" (v2 comm-handling states and rules).
+    Column("call_handling", String(16), nullable=False, server_default="legacy"),
 )
 
 extensions = Table(
@@ -88,6 +90,19 @@ answering_rules = Table(
     Column("position", BigInteger, nullable=False),
     Column("version", Integer, nullable=False),
     # The rest of the rule as one JSON document (see store/codec.py).
+    Column("document", Text, nullable=False),
+)
+
+comm_handling = Table(
+    "comm_handling",
+    metadata,
+    # An enhanced extension's states, state rules and interaction rules, one JSON document
+    # each (the v2 wire shape, normalised); ``kind`` says which.
+    Column("extension_id", String(32), ForeignKey("extensions.id"), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("item_id", String(32), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("version", Integer, nullable=False),
     Column("document", Text, nullable=False),
 )
 

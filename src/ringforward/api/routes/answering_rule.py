@@ -24,13 +24,15 @@ from ringforward.api.deps import (
 from ringforward.api.errors import HttpError
 from ringforward.api.paging import paged
 from ringforward.api.render import extension_uri, rule_json
+from ringforward.api.routes.generation_guard import legacy_only
 from ringforward.domain.errors import ConflictError, invalid
 from ringforward.domain.model import RULE_TYPES
 from ringforward.service import answering_rules as use_cases
 from ringforward.service.answering_rules import RuleFilter, RuleView
 from ringforward.service.rules_store import etag_of
 
-router = extension_router("answering-rule")
+# v1.0 answering rules exist only on legacy accounts; the guard authenticates first.
+router = extension_router("answering-rule", Depends(legacy_only))
 JSON_PATCH = "application/json-patch+json"
 
 
@@ -40,7 +42,9 @@ def _json_patch_allowed(request: Request) -> None:
         raise HttpError(405, "Method not allowed", code="CMN-405")
 
 
-patch_router = extension_router("answering-rule", Depends(_json_patch_allowed), Depends(principal))
+patch_router = extension_router(
+    "answering-rule", Depends(_json_patch_allowed), Depends(principal), Depends(legacy_only)
+)
 
 
 def _rule_response(

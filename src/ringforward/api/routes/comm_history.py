@@ -1,0 +1,91 @@
+"""Our extension on v2 rules: their audit trail (history) and revert."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from ringforward.api.deps import Caller, Db, require_extensions
+from ringforward.api.routes.comm_common import (
+    READABLE_STATES,
+    V2_PREFIX,
+    checked_state,
+    if_match,
+    item_response,
+    v2_page,
+)
+from ringforward.api.routes.generation_guard import enhanced_only
+from ringforward.api.routes.history import iso_time
+from ringforward.domain.comm_handling.model import INTERACTION_RULE, STATE_RULE
+from ringforward.service import comm_history as use_cases
+from ringforward.service.comm_history import Change
+from ringforward.service.history import parse_version
+
+router = APIRouter(prefix=f"{V2_PREFIX}/voice", dependencies=[Depends(enhanced_only)])
+PATHS = {STATE_RULE: "state-rules", INTERACTION_RULE: "interaction-rules"}
+
+
+def _wrap(kind: str, document: dict[str, Any] | None) -> dict[str, Any] | None:
+    if document is None or kind != STATE_RULE:
+        return document
+    return {"dispatching": document}
+
+
+def _change(kind: str, change: Change) -> dict[str, Any]:
+    return {
+        "version": change.version,
+        "at": iso_time(change.at),
+        "actor": {"id": change.actor_id},
+        "before": _wrap(kind, change.before),
+        "after": _wrap(kind, change.after),
+    }
+
+
+def _item_id(kind: str, raw: str) -> str:
+    return checked_state(raw, READABLE_STATES) if kind == STATE_RULE else raw
+
+
+def _register(kind: str) -> None:
+    path = f"/{PATHS[kind]}/{{itemId}}/history"
+
+    @router.get(path, name=f"{kind}-history", dependencies=[Depends(require_extensions)])
+    async def history(
+        request: Request, caller: Caller, db: Db, accountId: str, extensionId: str, itemId: str
+    ) -> dict[str, Any]:
+        found = await use_cases.changes(
+            db, caller, accountId, extensionId, kind, _item_id(kind, itemId)
+        )
+        chunk, paging = v2_page(request, found)
+        return {"records": [_change(kind, c) for c in chunk], "paging": paging}
+
+    @router.post(
+        f"{path}/{{version}}/revert",
+        name=f"{kind}-revert",
+        dependencies=[Depends(require_extensions)],
+    )
+    async def revert(
+        request: Request,
+        caller: Caller,
+        db: Db,
+        accountId: str,
+        extensionId: str,
+        itemId: str,
+        version: str,
+    ) -> JSONResponse:
+        item = await use_cases.revert(
+            db,
+            caller,
+            accountId,
+            extensionId,
+            kind,
+            _item_id(kind, itemId),
+            parse_version(version),
+            if_match=if_match(request),
+        )
+        return item_response(request, _wrap(kind, item.document) or {}, item)
+
+
+_register(STATE_RULE)
+_register(INTERACTION_RULE)

@@ -1,0 +1,35 @@
+"""``GET …/extension/{extensionId}/features``: how clients tell legacy from enhanced."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from ringforward.api.deps import Caller, Db, extension_router, query_flag
+from ringforward.service.comm_generation import extension_generation
+
+router = extension_router("features")
+NEW_CALL_HANDLING = "NewCallHandlingAndForwarding"
+
+
+@router.get("")
+async def read_features(
+    request: Request, caller: Caller, db: Db, accountId: str, extensionId: str
+) -> dict[str, Any]:
+    """The one feature we model; its ``isNewBackendAvailable`` says the generation."""
+    query_flag(request, "availableOnly")
+    wanted = request.query_params.getlist("featureId")
+    generation = await extension_generation(db, caller, accountId, extensionId)
+    record = {
+        "id": NEW_CALL_HANDLING,
+        "available": True,
+        "params": [
+            {
+                "name": "isNewBackendAvailable",
+                "value": "true" if generation == "enhanced" else "false",
+            }
+        ],
+    }
+    records = [record] if not wanted or NEW_CALL_HANDLING in wanted else []
+    return {"records": records}

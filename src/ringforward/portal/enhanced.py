@@ -1,0 +1,246 @@
+"""The call-handling page of an enhanced extension: its states, their ring groups, and
+the duration of each group, with the same "Who rings" panel as the v1 page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from ringforward.domain.comm_handling.model import ENHANCED, STATE_NAMES
+from ringforward.domain.comm_handling.ring_groups import merge_groups, move_group
+from ringforward.domain.errors import DomainError, invalid
+from ringforward.portal.call_handling import extension_url
+from ringforward.portal.forms import FormValues, first
+from ringforward.portal.responses import PORTAL, Problem, error_page, page, problem_of, redirect
+from ringforward.portal.session import Change, Db
+from ringforward.portal.who_rings import who_rings_context
+from ringforward.service import comm_interaction, comm_states
+from ringforward.service.access import CURRENT, Principal
+from ringforward.service.comm_generation import extension_generation
+from ringforward.service.portal_login import PortalSession
+from ringforward.store.database import Database
+
+router = APIRouter(prefix="/portal/extensions/{extension_id}/states/{state_id}")
+
+
+@dataclass(frozen=True)
+class GroupView:
+    number: int
+    position: int
+    enabled: bool
+    duration: int
+    offset: int
+    targets: tuple[str, ...]
+
+
+def _target_label(target: dict[str, Any]) -> str:
+    if "destination" in target:
+        phone = str(target["destination"]["phoneNumber"])
+        return f"{phone} ({target['name']})" if target.get("name") else phone
+    if "extension" in target:
+        return f"Extension {target['extension']['id']}"
+    return str(target.get("name") or target["type"])
+
+
+def _ending(dispatching: dict[str, Any]) -> str:
+    for action in dispatching["actions"]:
+        if action["type"] == "TerminatingAction":
+            target = action["targets"][0]
+            where = target.get("destination", {}).get("phoneNumber") or target.get(
+                "extension", {}
+            ).get("id")
+            return f"then {target['name']}" + (f" {where}" if where else "")
+    return "then the call ends"
+
+
+def group_views(dispatching: dict[str, Any]) -> list[GroupView]:
+    views = []
+    number = 0
+    for position, action in enumerate(dispatching["actions"]):
+        if action["type"] != "RingGroupAction":
+            continue
+        number += 1
+        views.append(
+            GroupView(
+                number,
+                position,
+                bool(action["enabled"]),
+                int(action["duration"]),
+                int(action.get("customStartOffset", 0)),
+                tuple(_target_label(t) for t in action["targets"]),
+            )
+        )
+    return views
+
+
+async def is_enhanced(db: Database, principal: Principal, extension_id: str) -> bool:
+    try:
+        generation = await extension_generation(db, principal, CURRENT, extension_id)
+    except DomainError:
+        return False
+    return generation == ENHANCED
+
+
+def state_url(extension_id: str, state_id: str) -> str:
+    return f"{extension_url(extension_id)}/call-handling?rule={quote(state_id, safe='')}"
+
+
+async def render_enhanced(
+    request: Request,
+    db: Database,
+    session: PortalSession,
+    extension_id: str,
+    state_id: str,
+    *,
+    problem: Problem | None = None,
+) -> Response:
+    try:
+        pairs = await comm_states.list_state_rules(db, session.principal, CURRENT, extension_id)
+        rules = await comm_interaction.list_rules(db, session.principal, CURRENT, extension_id)
+    except DomainError as error:
+        return error_page(request, session, error)
+    state_ids = [rule.item_id for rule, _state in pairs]
+    selected = state_id if state_id in state_ids else state_ids[0]
+    rule, state = next((r, s) for r, s in pairs if r.item_id == selected)
+    context: dict[str, Any] = {
+        "extension_id": extension_id,
+        "tabs": [
+            {
+                "id": r.item_id,
+                "caption": STATE_NAMES[r.item_id],
+                "enabled": s.document["enabled"],
+                "selected": r.item_id == selected,
+            }
+            for r, s in pairs
+        ],
+        "state": state.document,
+        "dispatching_type": rule.document["type"],
+        "groups": group_views(rule.document),
+        "ending": _ending(rule.document),
+        "interaction_rules": [r.document for r in rules],
+        "version": rule.version,
+        "base": f"{PORTAL}/extensions/{quote(extension_id, safe='')}",
+        "problem": problem,
+    }
+    context |= await who_rings_context(
+        request,
+        session.principal,
+        extension_id,
+        at=request.query_params.get("at", ""),
+        caller=request.query_params.get("caller", ""),
+    )
+    status = problem.status if problem else 200
+    return page(request, "enhanced.html", context, session=session, status=status)
+
+
+Edit = Callable[[dict[str, Any], FormValues], dict[str, Any]]
+
+
+async def _change(
+    request: Request, db: Database, change: Change, extension_id: str, state_id: str, edit: Edit
+) -> Response:
+    """Apply ``edit`` to the state rule's dispatching through the API's use case (checks,
+    permissions, version and audit included); a refusal is shown on the page."""
+    session, values = change.session, change.values
+    try:
+        rule, _state = await comm_states.get_state_rule(
+            db, session.principal, CURRENT, extension_id, state_id
+        )
+        if first(values, "version") != str(rule.version):
+            raise invalid("version", "the rule changed since the page was loaded; try again")
+        await comm_states.patch_state_rule(
+            db,
+            session.principal,
+            CURRENT,
+            extension_id,
+            state_id,
+            {"dispatching": edit(rule.document, values)},
+        )
+    except DomainError as error:
+        return await render_enhanced(
+            request, db, session, extension_id, state_id, problem=problem_of(error, "groups")
+        )
+    return redirect(request, state_url(extension_id, state_id))
+
+
+def _numbers(values: FormValues, key: str) -> list[int]:
+    try:
+        return [int(raw) for raw in values.get(key) or ()]
+    except ValueError as error:
+        raise invalid(key, "must be a whole number") from error
+
+
+@router.post("/groups/create")
+async def create_group(
+    request: Request, db: Db, change: Change, extension_id: str, state_id: str
+) -> Response:
+    """Put the ticked ring groups together ("Create Ring Group")."""
+    return await _change(
+        request,
+        db,
+        change,
+        extension_id,
+        state_id,
+        lambda dispatching, values: merge_groups(dispatching, _numbers(values, "group")),
+    )
+
+
+@router.post("/groups/move")
+async def move(
+    request: Request, db: Db, change: Change, extension_id: str, state_id: str
+) -> Response:
+    def edit(dispatching: dict[str, Any], values: FormValues) -> dict[str, Any]:
+        (number,) = _numbers(values, "group") or [0]
+        (to,) = _numbers(values, "to") or [0]
+        return move_group(dispatching, number, to)
+
+    return await _change(request, db, change, extension_id, state_id, edit)
+
+
+@router.post("/groups/duration")
+async def set_duration(
+    request: Request, db: Db, change: Change, extension_id: str, state_id: str
+) -> Response:
+    """Set one RingGroupAction's duration; the rest of the dispatching is sent back as is."""
+    session, values = change.session, change.values
+    try:
+        position = int(first(values, "position") or "-1")
+        duration = int(first(values, "duration") or "0")
+    except ValueError:
+        return await render_enhanced(
+            request,
+            db,
+            session,
+            extension_id,
+            state_id,
+            problem=problem_of(invalid("duration", "must be a whole number"), "duration"),
+        )
+    try:
+        rule, _state = await comm_states.get_state_rule(
+            db, session.principal, CURRENT, extension_id, state_id
+        )
+        if first(values, "version") != str(rule.version):
+            raise invalid("version", "the rule changed since the page was loaded; try again")
+        actions = list(rule.document["actions"])
+        if not 0 <= position < len(actions) or actions[position]["type"] != "RingGroupAction":
+            raise invalid("position", "no such ring group")
+        actions[position] = {**actions[position], "duration": duration}
+        await comm_states.patch_state_rule(
+            db,
+            session.principal,
+            CURRENT,
+            extension_id,
+            state_id,
+            {"dispatching": {**rule.document, "actions": actions}},
+            if_match=None,
+        )
+    except DomainError as error:
+        return await render_enhanced(
+            request, db, session, extension_id, state_id, problem=problem_of(error, "duration")
+        )
+    return redirect(request, state_url(extension_id, state_id))

@@ -1,0 +1,96 @@
+"""The audit trail of v2 state rules and interaction rules: list changes, revert one."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ringforward.domain.comm_handling.dispatching import normalize_dispatching
+from ringforward.domain.comm_handling.interaction import interaction_rule
+from ringforward.domain.comm_handling.model import STATE_RULE
+from ringforward.domain.errors import ValidationError, not_found
+from ringforward.service.access import Principal
+from ringforward.service.comm_common import (
+    check_if_match,
+    check_references,
+    enhanced_scope,
+    save,
+)
+from ringforward.store.comm_handling import StoredItem
+from ringforward.store.database import Database
+
+
+@dataclass(frozen=True)
+class Change:
+    version: int
+    at: float
+    actor_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def _document(raw: str | None) -> dict[str, Any] | None:
+    return json.loads(raw) if raw else None
+
+
+async def changes(
+    db: Database,
+    principal: Principal,
+    account_ref: str,
+    extension_ref: str,
+    kind: str,
+    item_id: str,
+) -> list[Change]:
+    """Newest first; a 404 for a resource that never existed."""
+    async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
+        records = await scope.repos.audit.list_audit(scope.extension.id, f"comm-{kind}", item_id)
+        if not records and await scope.repos.comm.item(scope.extension.id, kind, item_id) is None:
+            raise not_found("ruleId" if kind != STATE_RULE else "stateId")
+        return [
+            Change(
+                record.version,
+                record.at,
+                record.actor,
+                _document(record.before),
+                _document(record.after),
+            )
+            for record in records
+        ]
+
+
+async def revert(
+    db: Database,
+    principal: Principal,
+    account_ref: str,
+    extension_ref: str,
+    kind: str,
+    item_id: str,
+    version: int,
+    *,
+    if_match: str | None = None,
+) -> StoredItem:
+    """Restore the resource as it was before change ``version``, as a change of its own."""
+    async with enhanced_scope(db, principal, account_ref, extension_ref, writing=True) as scope:
+        current = await scope.repos.comm.item(scope.extension.id, kind, item_id)
+        if current is None:
+            raise not_found("ruleId" if kind != STATE_RULE else "stateId")
+        check_if_match(current, if_match)
+        records = await scope.repos.audit.list_audit(scope.extension.id, f"comm-{kind}", item_id)
+        record = next((r for r in records if r.version == version), None)
+        if record is None:
+            raise not_found("version")
+        earlier = _document(record.before)
+        if earlier is None:
+            raise ValidationError(
+                f"Version {version} created the rule; delete the rule to undo it",
+                parameter_name="version",
+            )
+        # The old version is checked again: a coworker it names may be gone by now.
+        if kind == STATE_RULE:
+            normalized = normalize_dispatching(earlier, region=scope.account.country)
+            document, refs = normalized.document, normalized.references
+        else:
+            document, refs = interaction_rule(item_id, earlier, region=scope.account.country)
+        await check_references(scope, refs)
+        return await save(scope, current, document)

@@ -1,0 +1,139 @@
+"""Use cases of states and state rules (v2 comm-handling)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ringforward.domain.comm_handling.dispatching import normalize_dispatching
+from ringforward.domain.comm_handling.model import (
+    AFTER_HOURS,
+    STATE,
+    STATE_ORDER,
+    STATE_RULE,
+    WORK_HOURS,
+    default_dispatching,
+)
+from ringforward.domain.comm_handling.states import patched_state, state_document, weekly_of
+from ringforward.domain.errors import not_found
+from ringforward.service.access import Principal
+from ringforward.service.comm_common import (
+    audit,
+    check_if_match,
+    check_references,
+    enhanced_scope,
+    save,
+)
+from ringforward.service.schema import check_schema
+from ringforward.service.scope import Scope
+from ringforward.store.comm_handling import StoredItem
+from ringforward.store.database import Database
+
+
+async def list_states(
+    db: Database, principal: Principal, account_ref: str, extension_ref: str
+) -> list[StoredItem]:
+    async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
+        return await scope.repos.comm.items(scope.extension.id, STATE)
+
+
+async def _state(scope: Scope, state_id: str) -> StoredItem:
+    found = await scope.repos.comm.item(scope.extension.id, STATE, state_id)
+    if found is None:
+        raise not_found("stateId")
+    return found
+
+
+async def get_state(
+    db: Database, principal: Principal, account_ref: str, extension_ref: str, state_id: str
+) -> StoredItem:
+    async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
+        return await _state(scope, state_id)
+
+
+async def patch_state(
+    db: Database,
+    principal: Principal,
+    account_ref: str,
+    extension_ref: str,
+    state_id: str,
+    body: dict[str, Any],
+) -> StoredItem:
+    """Change a state; scheduling work-hours creates after-hours, 24/7 deletes it."""
+    check_schema(body, "CommStateUpdateRequest")
+    async with enhanced_scope(db, principal, account_ref, extension_ref, writing=True) as scope:
+        before = await _state(scope, state_id)
+        saved = await save(scope, before, patched_state(before.document, body))
+        if state_id == WORK_HOURS:
+            await _sync_after_hours(scope, scheduled=bool(weekly_of(saved.document)))
+        return saved
+
+
+async def _sync_after_hours(scope: Scope, *, scheduled: bool) -> None:
+    extension_id = scope.extension.id
+    state = await scope.repos.comm.item(extension_id, STATE, AFTER_HOURS)
+    rule = await scope.repos.comm.item(extension_id, STATE_RULE, AFTER_HOURS)
+    position = STATE_ORDER.index(AFTER_HOURS)
+    if scheduled and state is None:
+        created = StoredItem(
+            STATE, AFTER_HOURS, position, 1, state_document(AFTER_HOURS, enabled=True)
+        )
+        await scope.repos.comm.insert(extension_id, created)
+        await audit(scope, None, created)
+        if rule is None:
+            new_rule = StoredItem(
+                STATE_RULE, AFTER_HOURS, position, 1, default_dispatching(AFTER_HOURS)
+            )
+            await scope.repos.comm.insert(extension_id, new_rule)
+            await audit(scope, None, new_rule)
+    elif not scheduled and state is not None:
+        for item in (state, rule):
+            if item is not None:
+                await scope.repos.comm.delete(extension_id, item.kind, item.item_id)
+                await audit(scope, item, None)
+
+
+async def list_state_rules(
+    db: Database, principal: Principal, account_ref: str, extension_ref: str
+) -> list[tuple[StoredItem, StoredItem]]:
+    """Each state rule with its state."""
+    async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
+        states = {s.item_id: s for s in await scope.repos.comm.items(scope.extension.id, STATE)}
+        rules = await scope.repos.comm.items(scope.extension.id, STATE_RULE)
+        return [(rule, states[rule.item_id]) for rule in rules if rule.item_id in states]
+
+
+async def _state_rule(scope: Scope, state_id: str) -> tuple[StoredItem, StoredItem]:
+    rule = await scope.repos.comm.item(scope.extension.id, STATE_RULE, state_id)
+    state = await scope.repos.comm.item(scope.extension.id, STATE, state_id)
+    if rule is None or state is None:
+        raise not_found("stateId")
+    return rule, state
+
+
+async def get_state_rule(
+    db: Database, principal: Principal, account_ref: str, extension_ref: str, state_id: str
+) -> tuple[StoredItem, StoredItem]:
+    async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
+        return await _state_rule(scope, state_id)
+
+
+async def patch_state_rule(
+    db: Database,
+    principal: Principal,
+    account_ref: str,
+    extension_ref: str,
+    state_id: str,
+    body: dict[str, Any],
+    *,
+    if_match: str | None = None,
+) -> tuple[StoredItem, StoredItem]:
+    """Replace the rule's ``dispatching`` whole with the one sent (nothing sent: unchanged)."""
+    check_schema(body, "CommStateBasedRuleUpdateRequest")
+    async with enhanced_scope(db, principal, account_ref, extension_ref, writing=True) as scope:
+        rule, state = await _state_rule(scope, state_id)
+        check_if_match(rule, if_match)
+        if "dispatching" not in body:
+            return rule, state
+        normalized = normalize_dispatching(body["dispatching"], region=scope.account.country)
+        await check_references(scope, normalized.references)
+        return await save(scope, rule, normalized.document), state

@@ -1,0 +1,87 @@
+"""History and revert of v2 state rules and interaction rules (our extension)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.support.comm_rest import (
+    ENHANCED,
+    ENHANCED_USER,
+    ENHANCED_USER_EXT,
+    group_numbers,
+    ring_group,
+    root_client,
+    v2,
+    voicemail,
+)
+from tests.support.servers import LiveServer
+from tests.support.spec import assert_ringcentral_error
+
+RULE = f"{v2()}/voice/state-rules/work-hours"
+
+
+@pytest.fixture(scope="module")
+def user(shared_server: LiveServer) -> Iterator[httpx.Client]:
+    with root_client(shared_server, ENHANCED_USER) as client:
+        yield client
+
+
+def _set(client: httpx.Client, number: str) -> str:
+    body = {"dispatching": {"type": "RingInOrder", "actions": [ring_group(number), voicemail()]}}
+    response = client.patch(RULE, json=body)
+    assert response.status_code == 200, response.text
+    return response.headers["ETag"]
+
+
+def test_state_rule_history_lists_changes_and_revert_restores(user: httpx.Client) -> None:
+    _set(user, "+12125550141")
+    _set(user, "+12125550142")
+    history = user.get(f"{RULE}/history").json()
+    versions = [r["version"] for r in history["records"]]
+    assert versions == sorted(versions, reverse=True) and len(versions) >= 2
+    newest = history["records"][0]
+    assert group_numbers(newest["after"]["dispatching"]) == [["+12125550142"]]
+    assert group_numbers(newest["before"]["dispatching"]) == [["+12125550141"]]
+    assert newest["actor"]["id"] == ENHANCED_USER_EXT
+    reverted = user.post(f"{RULE}/history/{newest['version']}/revert")
+    assert reverted.status_code == 200, reverted.text
+    assert group_numbers(user.get(RULE).json()["dispatching"]) == [["+12125550141"]]
+    # The revert is a change of its own.
+    assert user.get(f"{RULE}/history").json()["records"][0]["version"] == newest["version"] + 1
+
+
+def test_interaction_rule_history_and_bad_versions(user: httpx.Client) -> None:
+    rules = f"{v2()}/voice/interaction-rules"
+    created = user.post(
+        rules,
+        json={
+            "displayName": "Old",
+            "enabled": True,
+            "conditions": [{"type": "State", "state": {"id": "work-hours"}}],
+            "dispatching": {"type": "Terminate", "actions": [voicemail()]},
+        },
+    ).json()
+    path = f"{rules}/{created['id']}"
+    user.patch(path, json={"displayName": "New"})
+    records = user.get(f"{path}/history").json()["records"]
+    assert [r["version"] for r in records] == [2, 1]
+    assert records[1]["before"] is None
+    assert user.post(f"{path}/history/2/revert").json()["displayName"] == "Old"
+    assert_ringcentral_error(user.post(f"{path}/history/1/revert"), 400, "version")
+    assert_ringcentral_error(user.post(f"{path}/history/99/revert"), 404, "version")
+    assert_ringcentral_error(user.post(f"{path}/history/x/revert"), 400, "version")
+    assert_ringcentral_error(user.get(f"{rules}/424242/history"), 404)
+
+
+def test_a_colleague_cannot_read_the_history(shared_server: LiveServer) -> None:
+    with root_client(shared_server, ENHANCED) as admin:
+        assert (
+            admin.get(f"{v2(ENHANCED_USER_EXT)}/voice/state-rules/work-hours/history").status_code
+            == 200
+        )
+    with root_client(shared_server, ENHANCED_USER) as user:
+        response = user.get(f"{v2('22222232')}/voice/state-rules/work-hours/history")
+        assert_ringcentral_error(response, 403)
