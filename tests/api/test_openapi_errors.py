@@ -25,6 +25,18 @@ ACCOUNT = "/restapi/v1.0/account/{accountId}"
 EXT = f"{ACCOUNT}/extension/{{extensionId}}"
 RULE = f"{EXT}/answering-rule/{{ruleId}}"
 NUMBER = f"{EXT}/forwarding-number/{{forwardingNumberId}}"
+# Enhanced call handling: asked of the enhanced demo account, whose admin is 22222232.
+V2 = "/restapi/v2/accounts/{accountId}/extensions/{extensionId}/comm-handling"
+FEATURES = f"{EXT}/features"
+ENHANCED_ADMIN, ENHANCED_USER = "enhanced@example.com", "enhanced-user@example.com"
+INTERACTION_RULE = (
+    b'{"displayName": "x", "enabled": true, "conditions": [{"type": "Interaction",'
+    b' "from": [{"phoneNumber": "+14155550111", "name": "x"}], "to": []}],'
+    b' "dispatching":'
+    b' {"type": "RingAtOnce", "actions": [{"type": "RingGroupAction", "enabled": true,'
+    b' "duration": 15, "targets": [{"type": "PhoneNumberRingTarget",'
+    b' "destination": {"phoneNumber": "+14155550112"}}]}]}}'
+)
 TOKEN = "/restapi/oauth/token"
 REVOKE = "/restapi/oauth/revoke"
 STALE = '"stale-version"'
@@ -42,6 +54,11 @@ VALID_BODIES = {
     ("patch", RULE): b"[]",
     ("put", f"{EXT}/business-hours"): b'{"schedule": {"weeklyRanges": {}}}',
     ("post", f"{EXT}/call-flow/simulate"): b"{}",
+    ("patch", f"{V2}/states/{{stateId}}"): b"{}",
+    ("patch", f"{V2}/voice/state-rules/{{stateId}}"): b"{}",
+    ("post", f"{V2}/voice/interaction-rules"): INTERACTION_RULE,
+    ("patch", f"{V2}/voice/interaction-rules/{{ruleId}}"): b"{}",
+    ("delete", f"{V2}/voice/forwarding-targets"): b'{"records": []}',
 }
 
 
@@ -56,6 +73,8 @@ class Setup:
     admin: str
     user: str
     ids: dict[str, str] = field(default_factory=dict)
+    enhanced_admin: str = ""
+    enhanced_user: str = ""
 
 
 def _headers(token: str | None, **extra: str) -> dict[str, str]:
@@ -96,7 +115,15 @@ def setup(
         document = httpx.get(f"{server.base_url}/restapi/openapi.json").json()
         admin, user = server.token(), server.token("user@example.com")
         yield Setup(
-            server, limited, strict, document, admin, user, _prepare_conflicts(server, admin)
+            server,
+            limited,
+            strict,
+            document,
+            admin,
+            user,
+            _prepare_conflicts(server, admin),
+            server.token(ENHANCED_ADMIN),
+            server.token(ENHANCED_USER),
         )
     finally:
         server.stop()
@@ -126,6 +153,7 @@ class Call:
             "ruleId": "55555555",
             "forwardingNumberId": "33333333",
             "deviceId": "80000001",  # the demo softphone of 22222222
+            "stateId": "work-hours",
             "version": "1",
         }
     )
@@ -179,9 +207,9 @@ def _conflict(call: Call, method: str, path: str, ids: dict[str, str]) -> None:
         call.path.update(forwardingNumberId=ids["gone"], version="2")
 
 
-def _stale(call: Call, method: str) -> None:
+def _stale(call: Call, method: str, path: str) -> None:
     call.headers["If-Match"] = STALE
-    if method == "put":
+    if method == "put" or (method == "patch" and path.startswith(V2)):  # v2 PATCH merges
         call.headers["Content-Type"] = "application/json"
         call.content = b'{"enabled": true}'
     elif method == "patch":
@@ -198,10 +226,14 @@ def provoke(setup: Setup, method: str, path: str, operation: dict[str, Any], sta
         call.headers["Content-Type"] = _body_type(operation) or ""
         call.content = VALID_BODIES[(method, path)]
     token: str | None = setup.admin
+    colleague = setup.user  # 22222222 is a colleague's extension
+    if path.startswith(V2) or path == FEATURES:
+        token, colleague = setup.enhanced_admin, setup.enhanced_user
+        call.path.update(extensionId="22222232", ruleId="55555554")
     if status in ("401", "429"):
         token = None
     elif status == "403":
-        token = setup.user  # 22222222 is a colleague's extension
+        token = colleague
     elif status == "404":
         call.path["accountId"] = "99999999"
     elif status == "400":
@@ -209,7 +241,7 @@ def provoke(setup: Setup, method: str, path: str, operation: dict[str, Any], sta
     elif status == "409":
         _conflict(call, method, path, setup.ids)
     elif status == "412":
-        _stale(call, method)
+        _stale(call, method, path)
     elif status == "415":
         call.headers["Content-Type"] = "text/plain"
         call.content = b"x"

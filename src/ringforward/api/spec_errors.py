@@ -40,6 +40,7 @@ _NUMBER = f"{_NUMBERS}/{{forwardingNumberId}}"
 _RULES = f"{_EXT}/answering-rule"
 _RULE = f"{_RULES}/{{ruleId}}"
 _HOURS = f"{_EXT}/business-hours"
+_V2 = "/restapi/v2/accounts/{accountId}/extensions/{extensionId}/comm-handling"
 
 # Why each can happen: 401 no valid token; 403 a user on a colleague's extension; 404 an
 # id not found or of another account; 400 a bad query, path or body; 409 a number or flip
@@ -78,6 +79,22 @@ ERROR_STATUSES: dict[tuple[str, str], tuple[str, ...]] = {
     ("post", f"{_EXT}/call-flow/simulate"): _WRITE,
     ("get", f"{_EXT}/device"): _PAGED,
     ("get", f"{_ACCOUNT}/device/{{deviceId}}/sip-info"): _READ,
+    ("get", f"{_EXT}/features"): _READ,
+    # Enhanced call handling; on a legacy account every one of them is a 403.
+    ("get", f"{_V2}/states"): _PAGED,
+    ("get", f"{_V2}/states/{{stateId}}"): _READ,
+    ("patch", f"{_V2}/states/{{stateId}}"): _WRITE,
+    ("get", f"{_V2}/voice/state-rules"): _PAGED,
+    ("get", f"{_V2}/voice/state-rules/{{stateId}}"): _READ,
+    ("patch", f"{_V2}/voice/state-rules/{{stateId}}"): (*_WRITE, "412"),
+    ("get", f"{_V2}/voice/interaction-rules"): _PAGED,
+    ("post", f"{_V2}/voice/interaction-rules"): _WRITE,
+    ("get", f"{_V2}/voice/interaction-rules/{{ruleId}}"): _READ,
+    ("patch", f"{_V2}/voice/interaction-rules/{{ruleId}}"): (*_WRITE, "412"),
+    ("delete", f"{_V2}/voice/interaction-rules/{{ruleId}}"): (*_READ, "412"),
+    ("get", f"{_V2}/voice/forwarding-targets"): _PAGED,
+    ("delete", f"{_V2}/voice/forwarding-targets"): _WRITE,
+    ("get", f"{_V2}/voice/forwarding-targets/devices/{{deviceId}}/extensions"): _READ,
 }
 
 
