@@ -9,19 +9,28 @@ from ringforward.domain.comm_handling.model import (
     STATE,
     STATE_RULE,
 )
-from ringforward.service.access import time_zone_of
+from ringforward.domain.model import Account, Extension
+from ringforward.service.access import Target, time_zone_of
 from ringforward.service.scope import Scope
+from ringforward.store.repositories import Repositories
 
 
 async def load_enhanced(scope: Scope) -> EnhancedCallHandling | None:
     """The extension's v2 call handling, or None when its account is legacy."""
-    comm = scope.repos.comm
-    if await comm.generation(scope.account.id) != ENHANCED:
+    return await load_enhanced_of(scope.repos, scope.account, scope.extension)
+
+
+async def load_enhanced_of(
+    repos: Repositories, account: Account, extension: Extension
+) -> EnhancedCallHandling | None:
+    """As ``load_enhanced``, for callers without a principal (the SIP proxy)."""
+    comm = repos.comm
+    if await comm.generation(account.id) != ENHANCED:
         return None
-    extension_id = scope.extension.id
+    extension_id = extension.id
     return EnhancedCallHandling(
         extension_id=extension_id,
-        time_zone=time_zone_of(scope.target),
+        time_zone=time_zone_of(Target(account, extension)),
         states={s.item_id: s.document for s in await comm.items(extension_id, STATE)},
         state_rules={r.item_id: r.document for r in await comm.items(extension_id, STATE_RULE)},
         interaction_rules=[r.document for r in await comm.items(extension_id, INTERACTION_RULE)],
