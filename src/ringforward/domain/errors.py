@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,16 @@ class DomainError(Exception):
     # The status every edge answers with; kept beside the errorCode so no edge re-derives it.
     status = 400
 
+    def __init_subclass__(
+        cls, *, code: str | None = None, status: int | None = None, **kwargs: Any
+    ) -> None:
+        """``class X(DomainError, code=..., status=...)`` names its errorCode and status."""
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.default_code = code
+        if status is not None:
+            cls.status = status
+
     def __init__(
         self,
         message: str,
@@ -38,44 +49,28 @@ class DomainError(Exception):
         ]
 
 
-class ValidationError(DomainError):
+class ValidationError(DomainError, code="CMN-101"):
     """The request names something impossible or breaks a rule of the platform (HTTP 400)."""
 
-    default_code = "CMN-101"
 
-
-class MissingParameterError(ValidationError):
+class MissingParameterError(ValidationError, code="CMN-100"):
     """A required parameter is absent (HTTP 400)."""
 
-    default_code = "CMN-100"
 
-
-class NotFoundError(DomainError):
+class NotFoundError(DomainError, code="CMN-102", status=404):
     """The resource does not exist or is not visible to the caller (HTTP 404)."""
 
-    default_code = "CMN-102"
-    status = 404
 
-
-class ConflictError(DomainError):
+class ConflictError(DomainError, code="CMN-114", status=409):
     """The change collides with existing state, e.g. a duplicate phone number (HTTP 409)."""
 
-    default_code = "CMN-114"
-    status = 409
 
-
-class PermissionDeniedError(DomainError):
+class PermissionDeniedError(DomainError, code="CMN-408", status=403):
     """The caller may see the resource but not change it (HTTP 403)."""
 
-    default_code = "CMN-408"
-    status = 403
 
-
-class PreconditionFailedError(DomainError):
+class PreconditionFailedError(DomainError, code="CMN-412", status=412):
     """An ``If-Match`` tag no longer matches the resource (HTTP 412)."""
-
-    default_code = "CMN-412"
-    status = 412
 
 
 @dataclass
@@ -123,28 +118,20 @@ def not_found(parameter_name: str) -> NotFoundError:
     )
 
 
-class AuthenticationError(DomainError):
+class AuthenticationError(DomainError, code="OAU-213", status=401):
     """No valid access token came with the request (HTTP 401)."""
 
-    default_code = "OAU-213"
-    status = 401
 
-
-class TooManyAttemptsError(DomainError):
+class TooManyAttemptsError(DomainError, code="CMN-301", status=429):
     """Sign-in refused for now, after too many attempts (HTTP 429 with ``Retry-After``)."""
-
-    default_code = "CMN-301"
-    status = 429
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"Too many sign-in attempts. Try again in {retry_after} seconds.")
         self.retry_after = retry_after
 
 
-class OAuthError(DomainError):
+class OAuthError(DomainError, code="OAU-140"):
     """A token-endpoint refusal; carries OAuth's ``error`` and the HTTP status to use."""
-
-    default_code = "OAU-140"
 
     def __init__(
         self,

@@ -5,15 +5,12 @@ from __future__ import annotations
 from ringforward.domain.errors import DomainError
 
 
-class GenerationMismatchError(DomainError):
+class GenerationMismatchError(DomainError, code="FeatureNotAvailable", status=403):
     """v1.0 answering rules on an enhanced account, or v2 comm-handling on a legacy one.
 
     No public source gives RingCentral's exact answer; ours is a 403 with its own
     errorCode (docs/api.md).
     """
-
-    default_code = "FeatureNotAvailable"
-    status = 403
 
 
 def wrong_generation(generation: str) -> GenerationMismatchError:
