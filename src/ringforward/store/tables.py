@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -80,30 +82,35 @@ forwarding_numbers = Table(
     Index("ix_forwarding_numbers_extension", "extension_id"),
 )
 
-answering_rules = Table(
+
+def _extension_documents(name: str, *columns: Column[Any]) -> Table:
+    """A table of an extension's ordered, versioned JSON documents: the extension, the
+    columns given (the rest of the key first), then position, version and the document."""
+    return Table(
+        name,
+        metadata,
+        Column("extension_id", String(32), ForeignKey("extensions.id"), primary_key=True),
+        *columns,
+        Column("position", BigInteger, nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("document", Text, nullable=False),
+    )
+
+
+# The rest of each rule is its document (see store/codec.py).
+answering_rules = _extension_documents(
     "answering_rules",
-    metadata,
-    Column("extension_id", String(32), ForeignKey("extensions.id"), primary_key=True),
     Column("rule_id", String(32), primary_key=True),
     Column("type", String(16), nullable=False),
     Column("enabled", Boolean, nullable=False),
-    Column("position", BigInteger, nullable=False),
-    Column("version", Integer, nullable=False),
-    # The rest of the rule as one JSON document (see store/codec.py).
-    Column("document", Text, nullable=False),
 )
 
-comm_handling = Table(
+# An enhanced extension's states, state rules and interaction rules, one JSON document
+# each (the v2 wire shape, normalised); ``kind`` says which.
+comm_handling = _extension_documents(
     "comm_handling",
-    metadata,
-    # An enhanced extension's states, state rules and interaction rules, one JSON document
-    # each (the v2 wire shape, normalised); ``kind`` says which.
-    Column("extension_id", String(32), ForeignKey("extensions.id"), primary_key=True),
     Column("kind", String(16), primary_key=True),
     Column("item_id", String(32), primary_key=True),
-    Column("position", BigInteger, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("document", Text, nullable=False),
 )
 
 sequences = Table(
