@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from ringforward.api.deps import AUTHENTICATED, BaseUrl, Caller, Db, Paging
+from ringforward.api.extension_call import Ext
 from ringforward.api.paging import paged
 from ringforward.api.render import account_json, account_uri, extension_json
 from ringforward.service import accounts
@@ -43,8 +44,6 @@ async def list_extensions(
 
 
 @router.get("/extension/{extensionId}")
-async def read_extension(
-    accountId: str, extensionId: str, who: Caller, db: Db, base: BaseUrl
-) -> dict[str, Any]:
-    target = await accounts.get_extension(db, who, accountId, extensionId)
+async def read_extension(ext: Ext, base: BaseUrl) -> dict[str, Any]:
+    target = await accounts.get_extension(*ext)
     return extension_json(base, target.extension, time_zone_of(target))

@@ -11,8 +11,6 @@ from fastapi.responses import JSONResponse
 from ringforward.api.body import read_json, read_json_value
 from ringforward.api.deps import (
     BaseUrl,
-    Caller,
-    Db,
     Paging,
     base_url,
     extension_router,
@@ -22,11 +20,11 @@ from ringforward.api.deps import (
     wants_fresh,
 )
 from ringforward.api.errors import HttpError
-from ringforward.api.paging import paged
-from ringforward.api.render import extension_uri, rule_json
+from ringforward.api.extension_call import Ext, extension_page
+from ringforward.api.render import rule_json
 from ringforward.api.routes.generation_guard import legacy_only
 from ringforward.domain.errors import ConflictError, invalid
-from ringforward.domain.model import RULE_TYPES
+from ringforward.domain.model import RULE_TYPES, AnsweringRule
 from ringforward.service import answering_rules as use_cases
 from ringforward.service.answering_rules import RuleFilter, RuleView
 from ringforward.service.rules_store import etag_of
@@ -66,9 +64,7 @@ def _if_match(request: Request) -> str | None:
 
 
 @router.get("")
-async def list_rules(
-    request: Request, accountId: str, extensionId: str, who: Caller, db: Db, page: Paging
-) -> dict[str, Any]:
+async def list_rules(request: Request, ext: Ext, page: Paging) -> dict[str, Any]:
     types = tuple(request.query_params.getlist("type"))
     for rule_type in types:
         if rule_type not in RULE_TYPES:
@@ -77,60 +73,38 @@ async def list_rules(
     if view not in ("Simple", "Detailed"):
         raise invalid("view", "must be Simple or Detailed")
     rule_filter = RuleFilter(types=types, enabled_only=query_flag(request, "enabledOnly"))
-    listed = await use_cases.list_rules(db, who, accountId, extensionId, rule_filter)
+    listed = await use_cases.list_rules(*ext, rule_filter)
     base = base_url(request)
     extension = listed.target.extension
-    collection = extension_uri(base, extension.account_id, extension.id)
-    chunk, fields = paged(
-        request, listed.rules, page, collection_uri=f"{collection}/answering-rule"
-    )
-    records = [
-        rule_json(base, extension, rule, listed.numbers, detailed=view == "Detailed")
-        for rule in chunk
-    ]
-    return {"records": records, **fields}
+
+    def render(rule: AnsweringRule) -> dict[str, Any]:
+        return rule_json(base, extension, rule, listed.numbers, detailed=view == "Detailed")
+
+    return extension_page(request, page, base, extension, "answering-rule", listed.rules, render)
 
 
 @router.post("")
-async def create_rule(
-    request: Request, accountId: str, extensionId: str, who: Caller, db: Db
-) -> JSONResponse:
+async def create_rule(request: Request, ext: Ext) -> JSONResponse:
     body = await read_json(request)
-    view = await use_cases.create_custom_rule(db, who, accountId, extensionId, body)
-    return _rule_response(request, view)
+    return _rule_response(request, await use_cases.create_custom_rule(*ext, body))
 
 
 @router.get("/{ruleId}")
-async def read_rule(
-    request: Request, accountId: str, extensionId: str, ruleId: str, who: Caller, db: Db
-) -> JSONResponse:
+async def read_rule(request: Request, ext: Ext, ruleId: str) -> JSONResponse:
     show_inactive = query_flag(request, "showInactiveNumbers")
-    fresh = wants_fresh(request)
-    view = await use_cases.get_rule(db, who, accountId, extensionId, ruleId, fresh=fresh)
+    view = await use_cases.get_rule(*ext, ruleId, fresh=wants_fresh(request))
     return _rule_response(request, view, show_inactive=show_inactive)
 
 
 @router.put("/{ruleId}")
-async def update_rule(
-    request: Request, accountId: str, extensionId: str, ruleId: str, who: Caller, db: Db
-) -> JSONResponse:
+async def update_rule(request: Request, ext: Ext, ruleId: str) -> JSONResponse:
     body = await read_json(request)
-    view = await use_cases.update_rule(
-        db, who, accountId, extensionId, ruleId, body, if_match=_if_match(request)
-    )
+    view = await use_cases.update_rule(*ext, ruleId, body, if_match=_if_match(request))
     return _rule_response(request, view, show_inactive=bool(body.get("showInactiveNumbers")))
 
 
 @patch_router.patch("/{ruleId}")
-async def patch_rule(
-    request: Request,
-    accountId: str,
-    extensionId: str,
-    ruleId: str,
-    who: Caller,
-    db: Db,
-    base: BaseUrl,
-) -> JSONResponse:
+async def patch_rule(request: Request, ext: Ext, ruleId: str, base: BaseUrl) -> JSONResponse:
     """RFC 6902 JSON Patch over the rule's JSON, applied and saved in one transaction."""
     operations = await read_json_value(request, media_types=(JSON_PATCH,))
     if not isinstance(operations, list):
@@ -159,17 +133,11 @@ async def patch_rule(
             raise invalid("body", "the patched rule must stay a JSON object")
         return result
 
-    view = await use_cases.update_rule_with(
-        db, who, accountId, extensionId, ruleId, patched_body, if_match=_if_match(request)
-    )
+    view = await use_cases.update_rule_with(*ext, ruleId, patched_body, if_match=_if_match(request))
     return _rule_response(request, view)
 
 
 @router.delete("/{ruleId}")
-async def delete_rule(
-    request: Request, accountId: str, extensionId: str, ruleId: str, who: Caller, db: Db
-) -> Response:
-    await use_cases.delete_rule(
-        db, who, accountId, extensionId, ruleId, if_match=_if_match(request)
-    )
+async def delete_rule(request: Request, ext: Ext, ruleId: str) -> Response:
+    await use_cases.delete_rule(*ext, ruleId, if_match=_if_match(request))
     return Response(status_code=204)

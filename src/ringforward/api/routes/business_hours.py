@@ -7,7 +7,8 @@ from typing import Any
 from fastapi import Request
 
 from ringforward.api.body import read_json
-from ringforward.api.deps import BaseUrl, Caller, Db, extension_router, wants_fresh
+from ringforward.api.deps import BaseUrl, extension_router, wants_fresh
+from ringforward.api.extension_call import Ext
 from ringforward.api.render import business_hours_json
 from ringforward.service import business_hours as use_cases
 from ringforward.service.business_hours import HoursView
@@ -20,18 +21,12 @@ def _hours_json(base: str, view: HoursView) -> dict[str, Any]:
 
 
 @router.get("")
-async def read_hours(
-    request: Request, accountId: str, extensionId: str, who: Caller, db: Db, base: BaseUrl
-) -> dict[str, Any]:
-    fresh = wants_fresh(request)
-    view = await use_cases.get_business_hours(db, who, accountId, extensionId, fresh=fresh)
+async def read_hours(request: Request, ext: Ext, base: BaseUrl) -> dict[str, Any]:
+    view = await use_cases.get_business_hours(*ext, fresh=wants_fresh(request))
     return _hours_json(base, view)
 
 
 @router.put("")
-async def update_hours(
-    request: Request, accountId: str, extensionId: str, who: Caller, db: Db, base: BaseUrl
-) -> dict[str, Any]:
+async def update_hours(request: Request, ext: Ext, base: BaseUrl) -> dict[str, Any]:
     body = await read_json(request)
-    view = await use_cases.update_business_hours(db, who, accountId, extensionId, body)
-    return _hours_json(base, view)
+    return _hours_json(base, await use_cases.update_business_hours(*ext, body))

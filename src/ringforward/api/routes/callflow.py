@@ -7,7 +7,8 @@ from typing import Any
 from fastapi import Depends, Request
 
 from ringforward.api.body import read_json_value
-from ringforward.api.deps import Caller, Db, extension_router, principal, require_extensions
+from ringforward.api.deps import extension_router, principal, require_extensions
+from ringforward.api.extension_call import Ext
 from ringforward.domain.errors import invalid
 from ringforward.service.callflow import simulate_call
 from ringforward.wire.callflow import call_flow_json
@@ -16,9 +17,7 @@ router = extension_router("call-flow", Depends(require_extensions), Depends(prin
 
 
 @router.post("/simulate")
-async def simulate(
-    request: Request, accountId: str, extensionId: str, who: Caller, db: Db
-) -> dict[str, Any]:
+async def simulate(request: Request, ext: Ext) -> dict[str, Any]:
     """Which rule answers a call at ``at`` from ``from`` to ``to``, and who rings when."""
     has_body = request.headers.get("content-length") not in (None, "0")
     value = await read_json_value(request) if has_body else {}
@@ -30,13 +29,5 @@ async def simulate(
         if field is not None and not isinstance(field, str):
             raise invalid(name, "must be a string")
         fields[name] = field
-    flow = await simulate_call(
-        db,
-        who,
-        accountId,
-        extensionId,
-        at=fields["at"],
-        caller=fields["from"],
-        called=fields["to"],
-    )
+    flow = await simulate_call(*ext, at=fields["at"], caller=fields["from"], called=fields["to"])
     return call_flow_json(flow)

@@ -7,7 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from ringforward.api.deps import Caller, Db, require_extensions
+from ringforward.api.deps import require_extensions
+from ringforward.api.extension_call import Ext
 from ringforward.api.routes.comm_common import (
     READABLE_STATES,
     V2_PREFIX,
@@ -51,12 +52,8 @@ def _register(kind: str) -> None:
     path = f"/{PATHS[kind]}/{{itemId}}/history"
 
     @router.get(path, name=f"{kind}-history", dependencies=[Depends(require_extensions)])
-    async def history(
-        request: Request, caller: Caller, db: Db, accountId: str, extensionId: str, itemId: str
-    ) -> dict[str, Any]:
-        found = await use_cases.changes(
-            db, caller, accountId, extensionId, kind, _item_id(kind, itemId)
-        )
+    async def history(request: Request, ext: Ext, itemId: str) -> dict[str, Any]:
+        found = await use_cases.changes(*ext, kind, _item_id(kind, itemId))
         chunk, paging = v2_page(request, found)
         return {"records": [_change(kind, c) for c in chunk], "paging": paging}
 
@@ -65,25 +62,9 @@ def _register(kind: str) -> None:
         name=f"{kind}-revert",
         dependencies=[Depends(require_extensions)],
     )
-    async def revert(
-        request: Request,
-        caller: Caller,
-        db: Db,
-        accountId: str,
-        extensionId: str,
-        itemId: str,
-        version: str,
-    ) -> JSONResponse:
-        item = await use_cases.revert(
-            db,
-            caller,
-            accountId,
-            extensionId,
-            kind,
-            _item_id(kind, itemId),
-            parse_version(version),
-            if_match=if_match(request),
-        )
+    async def revert(request: Request, ext: Ext, itemId: str, version: str) -> JSONResponse:
+        item_id, number = _item_id(kind, itemId), parse_version(version)
+        item = await use_cases.revert(*ext, kind, item_id, number, if_match=if_match(request))
         return item_response(request, _wrap(kind, item.document) or {}, item)
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from ringforward.api.body import read_json
-from ringforward.api.deps import Caller, Db
+from ringforward.api.extension_call import Ext
 from ringforward.api.routes.comm_common import (
     READABLE_STATES,
     UPDATABLE_STATES,
@@ -36,62 +36,47 @@ def state_rule_json(rule: StoredItem, state: StoredItem) -> dict[str, Any]:
 
 
 @router.get("/states")
-async def list_states(
-    request: Request, caller: Caller, db: Db, accountId: str, extensionId: str
-) -> dict[str, Any]:
-    states = await use_cases.list_states(db, caller, accountId, extensionId)
+async def list_states(request: Request, ext: Ext) -> dict[str, Any]:
+    states = await use_cases.list_states(*ext)
     chunk, paging = v2_page(request, states)
     return {"records": [state.document for state in chunk], "paging": paging}
 
 
 @router.get("/states/{stateId}")
-async def read_state(
-    request: Request, caller: Caller, db: Db, accountId: str, extensionId: str, stateId: str
-) -> JSONResponse:
+async def read_state(request: Request, ext: Ext, stateId: str) -> JSONResponse:
     state_id = checked_state(stateId, READABLE_STATES)
-    state = await use_cases.get_state(db, caller, accountId, extensionId, state_id)
+    state = await use_cases.get_state(*ext, state_id)
     return item_response(request, state.document, state)
 
 
 @router.patch("/states/{stateId}")
-async def update_state(
-    request: Request, caller: Caller, db: Db, accountId: str, extensionId: str, stateId: str
-) -> JSONResponse:
+async def update_state(request: Request, ext: Ext, stateId: str) -> JSONResponse:
     state_id = checked_state(stateId, UPDATABLE_STATES)
     body = await read_json(request)
-    state = await use_cases.patch_state(db, caller, accountId, extensionId, state_id, body)
+    state = await use_cases.patch_state(*ext, state_id, body)
     return item_response(request, state.document, state)
 
 
 @router.get("/voice/state-rules")
-async def list_state_rules(
-    request: Request, caller: Caller, db: Db, accountId: str, extensionId: str
-) -> dict[str, Any]:
-    rules = await use_cases.list_state_rules(db, caller, accountId, extensionId)
+async def list_state_rules(request: Request, ext: Ext) -> dict[str, Any]:
+    rules = await use_cases.list_state_rules(*ext)
     chunk, paging = v2_page(request, rules)
     return {"records": [state_rule_json(rule, state) for rule, state in chunk], "paging": paging}
 
 
 @router.get("/voice/state-rules/{stateId}")
-async def read_state_rule(
-    request: Request, caller: Caller, db: Db, accountId: str, extensionId: str, stateId: str
-) -> JSONResponse:
+async def read_state_rule(request: Request, ext: Ext, stateId: str) -> JSONResponse:
     state_id = checked_state(stateId, READABLE_STATES)
-    rule, state = await use_cases.get_state_rule(db, caller, accountId, extensionId, state_id)
+    rule, state = await use_cases.get_state_rule(*ext, state_id)
     return item_response(request, state_rule_json(rule, state), rule)
 
 
 @router.patch("/voice/state-rules/{stateId}")
-async def update_state_rule(
-    request: Request, caller: Caller, db: Db, accountId: str, extensionId: str, stateId: str
-) -> JSONResponse:
+async def update_state_rule(request: Request, ext: Ext, stateId: str) -> JSONResponse:
     state_id = checked_state(stateId, READABLE_STATES)
     body = await read_json(request)
     rule, state = await use_cases.patch_state_rule(
-        db,
-        caller,
-        accountId,
-        extensionId,
+        *ext,
         state_id,
         body,
         if_match=if_match(request),

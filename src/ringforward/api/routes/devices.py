@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from ringforward.api.deps import AUTHENTICATED, BaseUrl, Caller, Db, Paging, settings
-from ringforward.api.paging import paged
+from ringforward.api.extension_call import Ext, extension_page
 from ringforward.api.render import account_uri, extension_uri
 from ringforward.domain.devices import Device
 from ringforward.domain.model import Extension
@@ -33,20 +33,14 @@ def device_json(base: str, extension: Extension, device: Device) -> dict[str, An
 
 
 @router.get("/extension/{extensionId}/device")
-async def list_devices(
-    request: Request,
-    accountId: str,
-    extensionId: str,
-    who: Caller,
-    db: Db,
-    page: Paging,
-    base: BaseUrl,
-) -> dict[str, Any]:
-    listed = await use_cases.list_devices(db, who, accountId, extensionId)
+async def list_devices(request: Request, ext: Ext, page: Paging, base: BaseUrl) -> dict[str, Any]:
+    listed = await use_cases.list_devices(*ext)
     extension = listed.target.extension
-    collection = extension_uri(base, extension.account_id, extension.id)
-    chunk, fields = paged(request, listed.devices, page, collection_uri=f"{collection}/device")
-    return {"records": [device_json(base, extension, d) for d in chunk], **fields}
+
+    def render(device: Device) -> dict[str, Any]:
+        return device_json(base, extension, device)
+
+    return extension_page(request, page, base, extension, "device", listed.devices, render)
 
 
 @router.get("/device/{deviceId}/sip-info")

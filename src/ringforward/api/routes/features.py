@@ -6,7 +6,8 @@ from typing import Any
 
 from fastapi import Request
 
-from ringforward.api.deps import Caller, Db, extension_router, query_flag
+from ringforward.api.deps import extension_router, query_flag
+from ringforward.api.extension_call import Ext
 from ringforward.service.comm_generation import extension_generation
 
 router = extension_router("features")
@@ -14,13 +15,11 @@ NEW_CALL_HANDLING = "NewCallHandlingAndForwarding"
 
 
 @router.get("")
-async def read_features(
-    request: Request, caller: Caller, db: Db, accountId: str, extensionId: str
-) -> dict[str, Any]:
+async def read_features(request: Request, ext: Ext) -> dict[str, Any]:
     """The one feature we model; its ``isNewBackendAvailable`` says the generation."""
     query_flag(request, "availableOnly")
     wanted = request.query_params.getlist("featureId")
-    generation = await extension_generation(db, caller, accountId, extensionId)
+    generation = await extension_generation(*ext)
     record = {
         "id": NEW_CALL_HANDLING,
         "available": True,

@@ -7,9 +7,10 @@ from typing import Any
 from fastapi import Request, Response
 
 from ringforward.api.body import read_json
-from ringforward.api.deps import BaseUrl, Caller, Db, Paging, extension_router, wants_fresh
-from ringforward.api.paging import paged
-from ringforward.api.render import extension_uri, forwarding_number_json
+from ringforward.api.deps import BaseUrl, Paging, extension_router, wants_fresh
+from ringforward.api.extension_call import Ext, extension_page
+from ringforward.api.render import forwarding_number_json
+from ringforward.domain.model import ForwardingNumber
 from ringforward.service import forwarding_numbers as use_cases
 from ringforward.service.forwarding_numbers import NumberView
 
@@ -21,74 +22,46 @@ def _number_json(base: str, view: NumberView) -> dict[str, Any]:
 
 
 @router.get("")
-async def list_numbers(
-    request: Request,
-    accountId: str,
-    extensionId: str,
-    who: Caller,
-    db: Db,
-    page: Paging,
-    base: BaseUrl,
-) -> dict[str, Any]:
-    listed = await use_cases.list_forwarding_numbers(
-        db, who, accountId, extensionId, fresh=wants_fresh(request)
-    )
+async def list_numbers(request: Request, ext: Ext, page: Paging, base: BaseUrl) -> dict[str, Any]:
+    listed = await use_cases.list_forwarding_numbers(*ext, fresh=wants_fresh(request))
     extension = listed.target.extension
-    collection = extension_uri(base, extension.account_id, extension.id)
-    chunk, fields = paged(
-        request, listed.numbers, page, collection_uri=f"{collection}/forwarding-number"
+
+    def render(number: ForwardingNumber) -> dict[str, Any]:
+        return forwarding_number_json(base, extension, number)
+
+    return extension_page(
+        request, page, base, extension, "forwarding-number", listed.numbers, render
     )
-    return {"records": [forwarding_number_json(base, extension, n) for n in chunk], **fields}
 
 
 @router.post("")
-async def create_number(
-    request: Request, accountId: str, extensionId: str, who: Caller, db: Db, base: BaseUrl
-) -> dict[str, Any]:
+async def create_number(request: Request, ext: Ext, base: BaseUrl) -> dict[str, Any]:
     body = await read_json(request)
-    view = await use_cases.create_forwarding_number(db, who, accountId, extensionId, body)
-    return _number_json(base, view)
+    return _number_json(base, await use_cases.create_forwarding_number(*ext, body))
 
 
 @router.delete("")
-async def delete_numbers(
-    request: Request, accountId: str, extensionId: str, who: Caller, db: Db
-) -> Response:
+async def delete_numbers(request: Request, ext: Ext) -> Response:
     body = await read_json(request)
-    await use_cases.delete_listed_numbers(db, who, accountId, extensionId, body)
+    await use_cases.delete_listed_numbers(*ext, body)
     return Response(status_code=204)
 
 
 @router.get("/{forwardingNumberId}")
-async def read_number(
-    accountId: str, extensionId: str, forwardingNumberId: str, who: Caller, db: Db, base: BaseUrl
-) -> dict[str, Any]:
-    view = await use_cases.get_forwarding_number(
-        db, who, accountId, extensionId, forwardingNumberId
-    )
-    return _number_json(base, view)
+async def read_number(ext: Ext, forwardingNumberId: str, base: BaseUrl) -> dict[str, Any]:
+    return _number_json(base, await use_cases.get_forwarding_number(*ext, forwardingNumberId))
 
 
 @router.put("/{forwardingNumberId}")
 async def update_number(
-    request: Request,
-    accountId: str,
-    extensionId: str,
-    forwardingNumberId: str,
-    who: Caller,
-    db: Db,
-    base: BaseUrl,
+    request: Request, ext: Ext, forwardingNumberId: str, base: BaseUrl
 ) -> dict[str, Any]:
     body = await read_json(request)
-    view = await use_cases.update_forwarding_number_use_case(
-        db, who, accountId, extensionId, forwardingNumberId, body
-    )
+    view = await use_cases.update_forwarding_number_use_case(*ext, forwardingNumberId, body)
     return _number_json(base, view)
 
 
 @router.delete("/{forwardingNumberId}")
-async def delete_number(
-    accountId: str, extensionId: str, forwardingNumberId: str, who: Caller, db: Db
-) -> Response:
-    await use_cases.delete_forwarding_numbers(db, who, accountId, extensionId, [forwardingNumberId])
+async def delete_number(ext: Ext, forwardingNumberId: str) -> Response:
+    await use_cases.delete_forwarding_numbers(*ext, [forwardingNumberId])
     return Response(status_code=204)

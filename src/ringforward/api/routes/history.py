@@ -10,13 +10,12 @@ from fastapi.responses import JSONResponse
 
 from ringforward.api.deps import (
     BaseUrl,
-    Caller,
-    Db,
     Paging,
     extension_router,
     principal,
     require_extensions,
 )
+from ringforward.api.extension_call import Ext
 from ringforward.api.paging import paged
 from ringforward.api.render import extension_uri, rule_json, rule_uri
 from ringforward.domain.model import Extension
@@ -69,16 +68,9 @@ def _change_json(base: str, history: RuleHistory, change: RuleChange) -> dict[st
 
 @router.get("/history")
 async def list_history(
-    request: Request,
-    accountId: str,
-    extensionId: str,
-    ruleId: str,
-    who: Caller,
-    db: Db,
-    page: Paging,
-    base: BaseUrl,
+    request: Request, ext: Ext, ruleId: str, page: Paging, base: BaseUrl
 ) -> dict[str, Any]:
-    history = await use_cases.rule_history(db, who, accountId, extensionId, ruleId)
+    history = await use_cases.rule_history(*ext, ruleId)
     # The links name the rule by its ids, so they mean the same list whoever follows them.
     collection = f"{rule_uri(base, history.target.extension, history.rule_id)}/history"
     chunk, fields = paged(request, history.changes, page, collection_uri=collection)
@@ -87,23 +79,10 @@ async def list_history(
 
 @router.post("/history/{version}/revert")
 async def revert(
-    request: Request,
-    accountId: str,
-    extensionId: str,
-    ruleId: str,
-    version: str,
-    who: Caller,
-    db: Db,
-    base: BaseUrl,
+    request: Request, ext: Ext, ruleId: str, version: str, base: BaseUrl
 ) -> JSONResponse:
     view = await use_cases.revert_change(
-        db,
-        who,
-        accountId,
-        extensionId,
-        ruleId,
-        use_cases.parse_version(version),
-        if_match=request.headers.get("if-match"),
+        *ext, ruleId, use_cases.parse_version(version), if_match=request.headers.get("if-match")
     )
     body = rule_json(base, view.target.extension, view.rule, view.numbers)
     return JSONResponse(body, headers={"ETag": etag_of(view.rule)})

@@ -7,14 +7,14 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 
-from ringforward.api.deps import BaseUrl, Caller, Db, Paging
-from ringforward.api.paging import paged
-from ringforward.api.render import business_hours_json, extension_uri, forwarding_number_json
+from ringforward.api.deps import BaseUrl, Paging
+from ringforward.api.extension_call import Ext, extension_page
+from ringforward.api.render import business_hours_json, forwarding_number_json
 from ringforward.api.routes.history import actor_json, history_router, iso_time
 from ringforward.domain.model import BusinessHours, Extension, ForwardingNumber
 from ringforward.service import resource_history as use_cases
 from ringforward.service.history import parse_version
-from ringforward.service.resource_history import History
+from ringforward.service.resource_history import Change, History
 
 T = TypeVar("T")
 numbers = history_router("forwarding-number/{forwardingNumberId}/history")
@@ -30,37 +30,27 @@ def _history_json(
     render: Callable[[Extension, T], dict[str, Any]],
 ) -> dict[str, Any]:
     extension = history.target.extension
-    uri = f"{extension_uri(base, extension.account_id, extension.id)}/{collection}"
-    chunk, fields = paged(request, history.changes, page, collection_uri=uri)
 
     def rendered(value: T | None) -> dict[str, Any] | None:
         return None if value is None else render(extension, value)
 
-    records = [
-        {
+    def change_json(change: Change[T]) -> dict[str, Any]:
+        return {
             "version": change.version,
             "at": iso_time(change.at),
             "actor": actor_json(base, extension.account_id, change.actor_id, change.actor),
             "before": rendered(change.before),
             "after": rendered(change.after),
         }
-        for change in chunk
-    ]
-    return {"records": records, **fields}
+
+    return extension_page(request, page, base, extension, collection, history.changes, change_json)
 
 
 @numbers.get("")
 async def number_history(
-    request: Request,
-    accountId: str,
-    extensionId: str,
-    forwardingNumberId: str,
-    who: Caller,
-    db: Db,
-    page: Paging,
-    base: BaseUrl,
+    request: Request, ext: Ext, forwardingNumberId: str, page: Paging, base: BaseUrl
 ) -> dict[str, Any]:
-    history = await use_cases.number_history(db, who, accountId, extensionId, forwardingNumberId)
+    history = await use_cases.number_history(*ext, forwardingNumberId)
 
     def render(extension: Extension, number: ForwardingNumber) -> dict[str, Any]:
         return forwarding_number_json(base, extension, number)
@@ -71,31 +61,15 @@ async def number_history(
 
 @numbers.post("/{version}/revert")
 async def revert_number(
-    accountId: str,
-    extensionId: str,
-    forwardingNumberId: str,
-    version: str,
-    who: Caller,
-    db: Db,
-    base: BaseUrl,
+    ext: Ext, forwardingNumberId: str, version: str, base: BaseUrl
 ) -> dict[str, Any]:
-    view = await use_cases.revert_number_change(
-        db, who, accountId, extensionId, forwardingNumberId, parse_version(version)
-    )
+    view = await use_cases.revert_number_change(*ext, forwardingNumberId, parse_version(version))
     return forwarding_number_json(base, view.target.extension, view.number)
 
 
 @hours.get("")
-async def hours_history(
-    request: Request,
-    accountId: str,
-    extensionId: str,
-    who: Caller,
-    db: Db,
-    page: Paging,
-    base: BaseUrl,
-) -> dict[str, Any]:
-    history = await use_cases.hours_history(db, who, accountId, extensionId)
+async def hours_history(request: Request, ext: Ext, page: Paging, base: BaseUrl) -> dict[str, Any]:
+    history = await use_cases.hours_history(*ext)
 
     def render(extension: Extension, value: BusinessHours) -> dict[str, Any]:
         return business_hours_json(base, extension, value)
@@ -104,12 +78,8 @@ async def hours_history(
 
 
 @hours.post("/{version}/revert")
-async def revert_hours(
-    accountId: str, extensionId: str, version: str, who: Caller, db: Db, base: BaseUrl
-) -> dict[str, Any]:
-    view = await use_cases.revert_hours_change(
-        db, who, accountId, extensionId, parse_version(version)
-    )
+async def revert_hours(ext: Ext, version: str, base: BaseUrl) -> dict[str, Any]:
+    view = await use_cases.revert_hours_change(*ext, parse_version(version))
     return business_hours_json(base, view.target.extension, view.hours)
 
 

@@ -1,0 +1,51 @@
+"""What a route on one extension hands its use case, and how it pages what comes back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, NamedTuple, TypeVar
+
+from fastapi import Depends, Request
+
+from ringforward.api.deps import Caller, Db
+from ringforward.api.paging import PageRequest, paged
+from ringforward.api.render import extension_uri
+from ringforward.domain.model import Extension
+from ringforward.service.access import Principal
+from ringforward.store.database import Database
+
+T = TypeVar("T")
+
+
+class ExtensionCall(NamedTuple):
+    """The first arguments of every use case on one extension, in their order: the
+    database, the caller, and the account and extension the path names (ids or ``~``).
+    A route passes them on as ``use_case(*ext, …)``."""
+
+    db: Database
+    who: Principal
+    account_id: str
+    extension_id: str
+
+
+def extension_call(accountId: str, extensionId: str, who: Caller, db: Db) -> ExtensionCall:
+    return ExtensionCall(db, who, accountId, extensionId)
+
+
+Ext = Annotated[ExtensionCall, Depends(extension_call)]
+
+
+def extension_page(
+    request: Request,
+    page: PageRequest,
+    base: str,
+    extension: Extension,
+    collection: str,
+    items: Sequence[T],
+    render: Callable[[T], dict[str, Any]],
+) -> dict[str, Any]:
+    """One page of a list under the extension (``collection`` is its path there), with
+    links on the extension's canonical address, so they name the same list for anyone."""
+    uri = f"{extension_uri(base, extension.account_id, extension.id)}/{collection}"
+    chunk, fields = paged(request, items, page, collection_uri=uri)
+    return {"records": [render(item) for item in chunk], **fields}
