@@ -11,7 +11,8 @@ from typing import Any
 from ringforward.domain.comm_handling.dispatching import References
 from ringforward.domain.comm_handling.errors import wrong_generation
 from ringforward.domain.comm_handling.model import ENHANCED
-from ringforward.domain.errors import PreconditionFailedError, not_found
+from ringforward.domain.errors import not_found
+from ringforward.service import preconditions
 from ringforward.service.access import Principal
 from ringforward.service.scope import Scope, editing, reading
 from ringforward.store.comm_handling import StoredItem
@@ -54,14 +55,7 @@ def etag_of(item: StoredItem) -> str:
 
 
 def check_if_match(item: StoredItem, if_match: str | None) -> None:
-    if if_match is None:
-        return
-    tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-    if "*" not in tags and etag_of(item) not in tags:
-        raise PreconditionFailedError(
-            "The resource was changed since it was read; read it again and retry",
-            parameter_name="If-Match",
-        )
+    preconditions.check_if_match(etag_of(item), if_match, subject="The resource")
 
 
 async def save(scope: Scope, before: StoredItem, document: dict[str, Any]) -> StoredItem:
@@ -70,9 +64,7 @@ async def save(scope: Scope, before: StoredItem, document: dict[str, Any]) -> St
     if not await scope.repos.comm.update(
         scope.extension.id, saved, previous_version=before.version
     ):
-        raise PreconditionFailedError(
-            "The resource was changed by another request; retry", parameter_name="body"
-        )
+        raise preconditions.changed_meanwhile("The resource", "body")
     await audit(scope, before, saved)
     return saved
 

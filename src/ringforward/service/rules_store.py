@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ringforward.domain.errors import PreconditionFailedError
 from ringforward.domain.model import AnsweringRule
+from ringforward.service import preconditions
 from ringforward.service.scope import Scope
 from ringforward.store.codec import rule_to_document
 
@@ -17,16 +17,7 @@ def etag_of(rule: AnsweringRule) -> str:
 
 
 def check_if_match(rule: AnsweringRule, if_match: str | None) -> None:
-    """Refuse a write made from a stale read (our optional ``If-Match`` extension)."""
-    if if_match is None:
-        return
-    tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-    if "*" in tags or etag_of(rule) in tags:
-        return
-    raise PreconditionFailedError(
-        "The answering rule was changed since it was read; read it again and retry",
-        parameter_name="If-Match",
-    )
+    preconditions.check_if_match(etag_of(rule), if_match, subject="The answering rule")
 
 
 def _document(rule: AnsweringRule | None) -> str | None:
@@ -47,8 +38,6 @@ async def save_rule(scope: Scope, before: AnsweringRule, after: AnsweringRule) -
     """Write ``after`` as the next version of ``before`` and audit the change."""
     saved = replace(after, version=before.version + 1)
     if not await scope.repos.rules.update_rule(saved, previous_version=before.version):
-        raise PreconditionFailedError(
-            "The answering rule was changed by another request; retry", parameter_name="ruleId"
-        )
+        raise preconditions.changed_meanwhile("The answering rule", "ruleId")
     await record_rule_change(scope, before, saved, saved.version)
     return saved
