@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, Unpack
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -11,8 +12,9 @@ from ringforward.domain.errors import DomainError
 from ringforward.portal import forms, views
 from ringforward.portal.call_handling import extension_url
 from ringforward.portal.custom_rules import common_context
-from ringforward.portal.responses import Problem, error_page, is_htmx, page, problem_of, redirect
+from ringforward.portal.responses import is_htmx, problem_of, redirect
 from ringforward.portal.session import Change, Db, Session, database
+from ringforward.portal.settings_page import Outcome, settings_page
 from ringforward.service import business_hours
 from ringforward.service.access import CURRENT
 from ringforward.service.portal_login import PortalSession
@@ -26,26 +28,22 @@ async def _hours_page(
     extension_id: str,
     *,
     values: Mapping[str, str] | None = None,
-    problem: Problem | None = None,
-    notice: str | None = None,
+    **outcome: Unpack[Outcome],
 ) -> Response:
-    try:
+    async def load() -> dict[str, Any]:
         shown = await business_hours.get_business_hours(
             database(request), session.principal, CURRENT, extension_id
         )
-    except DomainError as error:
-        return error_page(request, session, error)
-    context = {
-        **common_context(extension_id),
-        "extension": shown.target.extension,
-        "values": dict(values if values is not None else forms.business_hours_values(shown.hours)),
-        "summary": views.describe_weekly(shown.hours.weekly_ranges) or "Open 24/7",
-        "problem": problem,
-        "notice": notice,
-        "active_page": "hours",
-    }
-    status = problem.status if problem else 200
-    return page(request, "business_hours.html", context, session=session, status=status)
+        hours = shown.hours
+        return {
+            **common_context(extension_id),
+            "extension": shown.target.extension,
+            "values": dict(values if values is not None else forms.business_hours_values(hours)),
+            "summary": views.describe_weekly(hours.weekly_ranges) or "Open 24/7",
+            "active_page": "hours",
+        }
+
+    return await settings_page(request, session, "business_hours.html", load, **outcome)
 
 
 @router.get("/business-hours")

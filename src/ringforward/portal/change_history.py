@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Unpack
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -9,8 +11,9 @@ from ringforward.domain.errors import DomainError, invalid
 from ringforward.portal.call_handling import extension_url
 from ringforward.portal.forms import first
 from ringforward.portal.history_view import history_item
-from ringforward.portal.responses import Problem, error_page, is_htmx, page, problem_of, redirect
+from ringforward.portal.responses import is_htmx, problem_of, redirect
 from ringforward.portal.session import Change, Db, Session, database
+from ringforward.portal.settings_page import Outcome, settings_page
 from ringforward.service.access import CURRENT
 from ringforward.service.extension_trail import RESOURCE_TYPES, extension_trail, revert_entry
 from ringforward.service.history import parse_version
@@ -20,26 +23,17 @@ router = APIRouter(prefix="/portal/extensions/{extension_id}/history")
 
 
 async def _history_page(
-    request: Request,
-    session: PortalSession,
-    extension_id: str,
-    *,
-    problem: Problem | None = None,
-    notice: str | None = None,
+    request: Request, session: PortalSession, extension_id: str, **outcome: Unpack[Outcome]
 ) -> Response:
-    try:
+    async def load() -> dict[str, Any]:
         trail = await extension_trail(database(request), session.principal, CURRENT, extension_id)
-    except DomainError as error:
-        return error_page(request, session, error)
-    context = {
-        "extension": trail.target.extension,
-        "base": extension_url(trail.target.extension.id),
-        "items": [history_item(entry, trail.phone_numbers) for entry in trail.entries],
-        "problem": problem,
-        "notice": notice,
-    }
-    status = problem.status if problem else 200
-    return page(request, "history.html", context, session=session, status=status)
+        return {
+            "extension": trail.target.extension,
+            "base": extension_url(trail.target.extension.id),
+            "items": [history_item(entry, trail.phone_numbers) for entry in trail.entries],
+        }
+
+    return await settings_page(request, session, "history.html", load, **outcome)
 
 
 @router.get("")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -15,6 +15,7 @@ from ringforward.portal import forms, views
 from ringforward.portal.call_handling import call_handling_url, extension_url
 from ringforward.portal.responses import Problem, error_page, is_htmx, page, problem_of, redirect
 from ringforward.portal.session import Change, Db, PostedChange, Session, database
+from ringforward.portal.settings_page import Outcome, settings_page
 from ringforward.service import accounts, answering_rules
 from ringforward.service.access import CURRENT
 from ringforward.service.answering_rules import RuleFilter
@@ -34,14 +35,9 @@ def common_context(extension_id: str) -> dict[str, Any]:
 
 
 async def _rules_page(
-    request: Request,
-    session: PortalSession,
-    extension_id: str,
-    *,
-    problem: Problem | None = None,
-    notice: str | None = None,
+    request: Request, session: PortalSession, extension_id: str, **outcome: Unpack[Outcome]
 ) -> Response:
-    try:
+    async def load() -> dict[str, Any]:
         listed = await answering_rules.list_rules(
             database(request),
             session.principal,
@@ -50,29 +46,24 @@ async def _rules_page(
             RuleFilter(types=("Custom",)),
         )
         extensions = await accounts.list_extensions(database(request), session.principal, CURRENT)
-    except DomainError as error:
-        return error_page(request, session, error)
-    names = {e.id: f"{e.name} (Ext. {e.extension_number})" for e in extensions.extensions}
-    items = [
-        {
-            "rule": rule,
-            "conditions": views.describe_conditions(rule),
-            "action": views.describe_action(rule, names),
-            "url": call_handling_url(extension_id, rule.id),
+        names = {e.id: f"{e.name} (Ext. {e.extension_number})" for e in extensions.extensions}
+        items = [
+            {
+                "rule": rule,
+                "conditions": views.describe_conditions(rule),
+                "action": views.describe_action(rule, names),
+                "url": call_handling_url(extension_id, rule.id),
+            }
+            for rule in listed.rules
+        ]
+        return {
+            **common_context(extension_id),
+            "extension": listed.target.extension,
+            "items": items,
+            "active_page": "rules",
         }
-        for rule in listed.rules
-    ]
-    context = {
-        **common_context(extension_id),
-        "extension": listed.target.extension,
-        "items": items,
-        "problem": problem,
-        "notice": notice,
-        "active_page": "rules",
-    }
-    return page(
-        request, "rules.html", context, session=session, status=problem.status if problem else 200
-    )
+
+    return await settings_page(request, session, "rules.html", load, **outcome)
 
 
 @router.get("/custom-rules")
