@@ -131,13 +131,18 @@ class RingGroupEditor:
         state = self.read(numbers)
         return EditResult(self.rule_id, state.settings, state.settings, numbers, is_edit=False)
 
-    def resolve(self, numbers: Sequence[NumberInfo], phone: str) -> NumberInfo:
-        """One of the extension's numbers, by phone number in any format or by id."""
+    def _find(self, numbers: Sequence[NumberInfo], phone: str) -> tuple[NumberInfo | None, str]:
+        """The number ``phone`` names, by id or by phone number in any format (None when the
+        extension has no such number), and that phone number in E.164 ("" for an id)."""
         by_id = next((n for n in numbers if n.id == phone.strip()), None)
         if by_id is not None:
-            return by_id
+            return by_id, ""
         e164 = normalize_phone_number(phone, region=self.region)
-        found = find_number(numbers, e164, region=self.region)
+        return find_number(numbers, e164, region=self.region), e164
+
+    def resolve(self, numbers: Sequence[NumberInfo], phone: str) -> NumberInfo:
+        """One of the extension's numbers, by phone number in any format or by id."""
+        found, e164 = self._find(numbers, phone)
         if found is None:
             raise NotFoundError(
                 f"{e164} is not one of the extension's forwarding numbers "
@@ -158,27 +163,26 @@ class RingGroupEditor:
         ring_count: int | None = None,
         dry_run: bool = False,
     ) -> EditResult:
-        """Put ``phone`` in group ``group`` (default the first) or a new group; register it
-        as a forwarding number first when the extension does not have it yet."""
+        """Put ``phone`` in group ``group`` (default the first) or a new group; a number the
+        extension does not have yet is added too (see ``_new_number``)."""
         numbers = self.numbers()
-        known = next((n for n in numbers if n.id == phone.strip()), None)
-        e164 = ""
-        if known is None:
-            e164 = normalize_phone_number(phone, region=self.region)
-            known = find_number(numbers, e164, region=self.region)
-        options: dict[str, Any] = {"group": group, "new_group": new_group, "ring_count": ring_count}
+        known, e164 = self._find(numbers, phone)
         first = self.read(numbers)
+
+        def plan(number_id: str) -> Operation:
+            return group_edits.plan_add(
+                first.settings, number_id, group=group, new_group=new_group, ring_count=ring_count
+            )
+
         if known is not None:
-            operation = group_edits.plan_add(first.settings, known.id, **options)
-            return self._apply(first, numbers, operation, dry_run)
-        pending = NumberInfo(PENDING_PREFIX + e164, e164, label or "", pending=True)
-        # Plan with a stand-in id first, so that a refused request registers nothing.
-        operation = group_edits.plan_add(first.settings, pending.id, **options)
-        if dry_run:
-            return self._apply(first, (*numbers, pending), operation, dry_run=True)
+            return self._apply(first, numbers, plan(known.id), dry_run)
+        new = self._new_number(e164, label)
+        # Planned before anything is registered, so that a refused request registers nothing.
+        operation = plan(new.id)
+        if dry_run or not new.pending:
+            return self._apply(first, (*numbers, new), operation, dry_run)
         registered = self._register(e164, label)
-        operation = group_edits.plan_add(first.settings, registered.id, **options)
-        result = self._apply(first, (*numbers, registered), operation, dry_run=False)
+        result = self._apply(first, (*numbers, registered), plan(registered.id), dry_run=False)
         return replace(result, registered=registered)
 
     def remove(self, phone: str, *, dry_run: bool = False) -> EditResult:
@@ -309,6 +313,11 @@ class RingGroupEditor:
     def _pause(self, attempt: int, *, scale: float, cap: float) -> None:
         # Random, growing pauses keep concurrent writers from colliding in lock-step.
         self._sleep(random.uniform(0, min(scale * 2 ** min(attempt, 8), cap)))
+
+    def _new_number(self, e164: str, label: str | None) -> NumberInfo:
+        """A number the extension lacks: in v1.0 a stand-in (``pending``), registered as a
+        forwarding number once the edit is planned."""
+        return NumberInfo(PENDING_PREFIX + e164, e164, label or "", pending=True)
 
     def _register(self, e164: str, label: str | None) -> NumberInfo:
         body: dict[str, Any] = {"phoneNumber": e164}

@@ -19,7 +19,7 @@ import httpx
 
 from ringforward.client import group_edits
 from ringforward.client.errors import RingCentralError
-from ringforward.client.forwarding import NumberInfo, find_number
+from ringforward.client.forwarding import NumberInfo
 from ringforward.client.rest import RingCentralClient
 from ringforward.client.ringgroups import EditResult, RingGroupEditor, RuleState
 from ringforward.domain.model import (
@@ -31,7 +31,6 @@ from ringforward.domain.model import (
     ForwardingGroup,
     ForwardingSettings,
 )
-from ringforward.domain.phone import normalize_phone_number
 
 FEATURES = "/restapi/v1.0/account/~/extension/~/features"
 STATE_IDS = ("work-hours", "after-hours", "dnd", "forward-all-calls", "agent")
@@ -144,33 +143,11 @@ class V2RingGroupEditor(RingGroupEditor):
     ) -> EditResult:
         return replace(super()._apply(first, numbers, operation, dry_run), api="v2")
 
-    def add(
-        self,
-        phone: str,
-        *,
-        label: str | None = None,
-        group: int | None = None,
-        new_group: bool = False,
-        ring_count: int | None = None,
-        dry_run: bool = False,
-    ) -> EditResult:
-        """Put ``phone`` in a group: in v2 a target needs no registering first."""
-        numbers = self.numbers()
-        known = next((n for n in numbers if n.id == phone.strip()), None)
-        if known is None:
-            e164 = normalize_phone_number(phone, region=self.region)
-            known = find_number(numbers, e164, region=self.region) or NumberInfo(
-                e164, e164, label or ""
-            )
-            if known not in numbers:
-                numbers = (*numbers, known)
+    def _new_number(self, e164: str, label: str | None) -> NumberInfo:
+        """In v2 a phone number is a target of its own: nothing is registered."""
         if label is not None:
-            self._labels[known.id] = label
-        first = self.read(numbers)
-        operation = group_edits.plan_add(
-            first.settings, known.id, group=group, new_group=new_group, ring_count=ring_count
-        )
-        return self._apply(first, numbers, operation, dry_run)
+            self._labels[e164] = label
+        return NumberInfo(e164, e164, label or "")
 
     # -- the v2 write ------------------------------------------------------------------
 
