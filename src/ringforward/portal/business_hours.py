@@ -40,7 +40,6 @@ async def _hours_page(
             "extension": shown.target.extension,
             "values": dict(values if values is not None else forms.business_hours_values(hours)),
             "summary": views.describe_weekly(hours.weekly_ranges) or "Open 24/7",
-            "active_page": "hours",
         }
 
     return await settings_page(request, session, "business_hours.html", load, **outcome)

@@ -60,7 +60,6 @@ async def _rules_page(
             **common_context(extension_id),
             "extension": listed.target.extension,
             "items": items,
-            "active_page": "rules",
         }
 
     return await settings_page(request, session, "rules.html", load, **outcome)
@@ -112,7 +111,6 @@ async def _rule_form(
             for e in extensions
             if e.id != target.extension.id
         ],
-        "active_page": "rules",
     }
     status = problem.status if problem else 200
     return page(request, "rule_form.html", context, session=session, status=status)
