@@ -87,6 +87,21 @@ def _find_change(changes: Sequence[Change[T]], version: int) -> Change[T]:
     raise not_found("version")
 
 
+async def _record_revert(
+    scope: Scope,
+    resource_type: str,
+    resource_id: str,
+    changes: Sequence[Change[T]],
+    before: str | None,
+    after: str | None,
+) -> None:
+    """A revert is recorded as a change of its own: the next version of the trail."""
+    version = len(changes) + 1
+    await scope.record_change(
+        resource_type, resource_id, version=version, before=before, after=after
+    )
+
+
 def _current_number(numbers: Sequence[ForwardingNumber], number_id: str) -> ForwardingNumber | None:
     return next((number for number in numbers if number.id == number_id), None)
 
@@ -128,12 +143,13 @@ async def revert_number_change(
             await scope.repos.numbers.insert_forwarding_number(restored)
         else:
             await scope.repos.numbers.update_forwarding_number(restored)
-        await scope.record_change(
+        await _record_revert(
+            scope,
             NUMBER_RESOURCE,
             number_id,
-            version=len(changes) + 1,
-            before=number_document(current),
-            after=number_document(restored),
+            changes,
+            number_document(current),
+            number_document(restored),
         )
         return NumberView(scope.target, restored)
 
@@ -162,11 +178,12 @@ async def revert_hours_change(
             )
         current = await scope.repos.extensions.get_business_hours(extension_id)
         await scope.repos.extensions.save_business_hours(extension_id, earlier)
-        await scope.record_change(
+        await _record_revert(
+            scope,
             HOURS_RESOURCE,
             extension_id,
-            version=len(changes) + 1,
-            before=hours_document(current),
-            after=hours_document(earlier),
+            changes,
+            hours_document(current),
+            hours_document(earlier),
         )
         return HoursView(scope.target, earlier)
