@@ -152,7 +152,10 @@ class WriteGroup:
     """Group commit: this process's concurrent writes share one transaction and one commit.
 
     Writers take turns on one connection (first come, first served). The first of a group
-    begins the transaction (``BEGIN IMMEDIATE`` on SQLite); each writer runs inside a
+    begins the transaction and so waits for the groups of other processes to end
+    (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL): writers never run
+    side by side, so concurrent edits of one extension are serialised and no two
+    transactions can deadlock on each other's row locks. Each writer runs inside a
     savepoint of it, released when its block ends cleanly and rolled back when it raises,
     so a refused write leaves nothing and takes nothing of the others with it. After its
     turn a writer waits for the group's commit, which runs once every writer already
@@ -180,6 +183,12 @@ class WriteGroup:
                 try:
                     connection = await connection.execution_options(writing=True)
                     await connection.begin()
+                    if connection.dialect.name == "postgresql":
+                        # Groups of all processes take turns, as SQLite's BEGIN IMMEDIATE
+                        # makes them: no two hold row locks at once, so none deadlock.
+                        await connection.exec_driver_sql(
+                            f"SELECT pg_advisory_xact_lock({_GROUP_LOCK})"
+                        )
                 except BaseException:
                     await connection.close()
                     raise
@@ -256,6 +265,8 @@ class WriteGroup:
 
 
 _SAVEPOINT = "ringforward_write"
+# The PostgreSQL advisory lock every write group holds until it commits ("rfwg").
+_GROUP_LOCK = 0x72667767
 
 
 async def _close(connection: AsyncConnection, *, rollback: bool = False) -> None:

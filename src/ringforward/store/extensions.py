@@ -117,15 +117,6 @@ class ExtensionRepository(Queries):
             numbers.update(extension.direct_numbers)
         return frozenset(numbers)
 
-    async def lock_extension(self, extension_id: str) -> None:
-        # Serialises writers of one extension on PostgreSQL; SQLite already holds the
-        # database write lock for the whole transaction (BEGIN IMMEDIATE): nothing to do.
-        if self._uow.dialect == "sqlite":
-            return
-        await self._row(
-            select(t.extensions.c.id).where(t.extensions.c.id == extension_id).with_for_update()
-        )
-
     async def set_extension_status(self, extension_id: str, status: str) -> None:
         await self._execute(
             update(t.extensions).where(t.extensions.c.id == extension_id).values(status=status)
