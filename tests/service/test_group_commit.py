@@ -9,11 +9,18 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy.exc import IntegrityError
 
 from ringforward.domain.errors import DomainError
 from ringforward.service.access import Principal
 from ringforward.service.answering_rules import update_rule
-from ringforward.service.provisioning import DEMO_ACCOUNT_ID, add_extension, load_demo
+from ringforward.service.provisioning import (
+    DEMO_ACCOUNT_ID,
+    DEMO_ADMIN_ID,
+    DEMO_USER_ID,
+    add_extension,
+    load_demo,
+)
 from ringforward.store.database import Database, migrate
 from ringforward.store.repository import Repository
 from tests.service.conftest import ADMIN
@@ -156,3 +163,37 @@ async def test_a_failing_write_in_a_group_leaves_nothing_and_spares_the_others(
     finally:
         await check.dispose()
     assert names == {refused: f"Writer {WRITERS - 2}", torn: f"Writer {WRITERS - 1}"}
+
+
+async def test_a_commit_that_fails_fails_every_write_of_its_group_and_keeps_none(
+    db_url: str,
+) -> None:
+    """SQLite: a foreign key checked only at commit makes the group's one commit fail."""
+    db = Database(db_url)
+    commits = Commits(db)
+
+    async def breaks_the_commit() -> None:
+        async with db.writing() as uow:
+            await uow.connection.execute(text("PRAGMA defer_foreign_keys = ON"))
+            await uow.connection.execute(
+                text("UPDATE extensions SET account_id = 'gone' WHERE id = :id"),
+                {"id": DEMO_USER_ID},
+            )
+
+    try:
+        outcomes = await asyncio.gather(
+            _screen(db, DEMO_ADMIN_ID, commits), breaks_the_commit(), return_exceptions=True
+        )
+    finally:
+        await db.dispose()
+    assert all(isinstance(outcome, IntegrityError) for outcome in outcomes), outcomes
+    assert commits.returned == 0
+    rule, audit = await _stored(db_url, DEMO_ADMIN_ID)
+    assert (rule.version, len(audit)) == (1, 0)
+    check = Database(db_url)
+    try:
+        async with check.reading() as uow:
+            members = await Repository(uow).list_extensions(DEMO_ACCOUNT_ID)
+    finally:
+        await check.dispose()
+    assert DEMO_USER_ID in {extension.id for extension in members}

@@ -205,6 +205,14 @@ class WriteGroup:
 
     async def leave(self, *, succeeded: bool) -> None:
         """End this writer's turn; when it succeeded, return once its commit is durable."""
+        # Shielded: a writer cancelled now (its client gone) still ends its turn whole, so
+        # the group's transaction is never left half way through a savepoint, and its write
+        # is committed, or not, with the group.
+        member = await asyncio.shield(self._end_turn(succeeded=succeeded))
+        if member is not None:
+            await asyncio.shield(member)
+
+    async def _end_turn(self, *, succeeded: bool) -> asyncio.Future[None] | None:
         connection = self._connection
         assert connection is not None, "leave() without join()"
         member: asyncio.Future[None] | None = None
@@ -224,10 +232,7 @@ class WriteGroup:
             if self._connection is not None and self._committer is None:
                 self._committer = asyncio.create_task(self._commit())
             self._turn.release()
-        if member is not None:
-            # Shielded: a request given up by its client still has its write committed
-            # (or not) with the group, and the group's outcome is not cut short.
-            await asyncio.shield(member)
+        return member
 
     async def _commit(self) -> None:
         """Commit the group once every writer queued before this point had its turn."""
@@ -264,7 +269,11 @@ class WriteGroup:
         members, self._members = self._members, []
         if connection is not None:
             await _close(connection, rollback=True)
-        _settle(members, error or RuntimeError("the write group's transaction was lost"))
+        lost = RuntimeError("the write group's transaction was lost")
+        # Another writer's cancellation is not this writer's: it gets an error of its own.
+        _settle(
+            members, lost if error is None or isinstance(error, asyncio.CancelledError) else error
+        )
 
 
 _SAVEPOINT = "ringforward_write"
