@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from benchmarks.load import spread
 from benchmarks.load.processes import (
     ROOT,
     ServerProcess,
@@ -57,7 +58,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=10, help="length of each measured run")
     parser.add_argument("--warmup", type=float, default=2, help="unrecorded run per method")
     parser.add_argument("--clients", default="1,16,64", help="comma-separated client counts")
-    parser.add_argument("--methods", default="GET,PUT", help="GET, PUT or both")
+    parser.add_argument(
+        "--methods",
+        default=f"GET,PUT,{spread.METHOD}",
+        help=f"any of GET, PUT (one rule) and {spread.METHOD} (64 extensions' rules)",
+    )
     parser.add_argument("--backends", default=",".join(BACKENDS), help="subset of the four")
     parser.add_argument(
         "--wait-idle",
@@ -129,11 +134,16 @@ def database_for(backend: str, workdir: Path, admin_url: str) -> Iterator[tuple[
 
 
 def drive(
-    server: ServerProcess, backend: str, token: str, args: argparse.Namespace
+    server: ServerProcess,
+    backend: str,
+    token: str,
+    args: argparse.Namespace,
+    spread_targets: Sequence[str] = (),
 ) -> list[Measurement]:
     """Warm up, then every method at every client count; the rule must stay readable."""
     rows: list[Measurement] = []
     for method in args.methods:
+        targets = spread_targets if method == spread.METHOD else ()
         if args.warmup > 0:
             run_wrk(
                 server,
@@ -143,6 +153,7 @@ def drive(
                 seconds=args.warmup,
                 token=token,
                 nice=args.nice,
+                targets=targets,
             )
             time.sleep(SETTLE_SECONDS)
         for clients in args.clients:
@@ -160,6 +171,7 @@ def drive(
                 seconds=args.seconds,
                 token=token,
                 nice=args.nice,
+                targets=targets,
             )
             log(
                 f"  {backend:10} {method} x{clients:<3} {row.requests_per_second:>8,.0f} req/s"
@@ -194,7 +206,7 @@ def measure(args: argparse.Namespace, workdir: Path) -> tuple[list[Measurement],
             log(f"{backend}: in-memory rule JSON on the {stack} stack")
             log_path = workdir / f"{backend}.log"
             with running(ceiling_server(rule_file, log_path, args.nice, stack)) as server:
-                rows += drive(server, backend, CEILING_TOKEN, args)
+                rows += drive(server, backend, CEILING_TOKEN, args, spread.ceiling_targets())
             continue
         with database_for(backend, workdir, args.postgres_admin_url) as (url, version):
             postgres_version = version or postgres_version
@@ -203,7 +215,12 @@ def measure(args: argparse.Namespace, workdir: Path) -> tuple[list[Measurement],
             with running(ringforward_server(url, log_path, args.nice, source)) as server:
                 token = login(server.base_url)
                 captured = captured or read_rule(server, token)
-                rows += drive(server, backend, token, args)
+                targets = (
+                    spread.prepare_targets(server.base_url, url, token)
+                    if spread.METHOD in args.methods
+                    else []
+                )
+                rows += drive(server, backend, token, args, targets)
     return rows, postgres_version
 
 

@@ -152,7 +152,10 @@ password grant as the demo admin. `wrk` (one thread, in its own process, keep-al
 connections, each sending its next request as soon as the previous one is answered) drives
 `GET` and `PUT .../account/~/extension/~/answering-rule/business-hours-rule` for {seconds:g} s
 per row after a short unrecorded warm-up; the `PUT` sets `ringCount` of group 1 to 4 and
-back to 3 in turn, so every request is valid and changes the rule. The *ceiling* is
+back to 3 in turn, so every request is valid and changes the rule; `PUT-64EXT` does the
+same to the business-hours rule of 64 extensions of the demo account in turn, each ringing
+a forwarding number of its own (`benchmarks/load/spread.py`), so that concurrent requests
+write different extensions. The *ceiling* is
 `benchmarks/load/ceiling.py`: FastAPI and uvicorn serving the rule's JSON, captured from
 the real server, from memory (its `PUT` parses the body and applies the ring count; no
 database, no token check, no schema validation), measured on two stacks: *ceiling-stdlib*

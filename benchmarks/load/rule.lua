@@ -1,14 +1,17 @@
 -- wrk script: GET or PUT of one answering rule; prints one JSON line of figures at the end.
 -- Usage: wrk ... -H "Authorization: Bearer T" -s rule.lua URL -- GET|PUT
+--        wrk ... -s rule.lua URL -- PUT-64EXT EXT:NUMBER EXT:NUMBER ...
 -- The PUT sets ringCount of group 1 to 4 and back to 3, so every request is valid and the
 -- rule really changes (a PUT that rewrote the same value would still bump the version).
+-- PUT-64EXT does the same to the rule of each extension given in turn (the "~" of the
+-- URL's extension replaced by its id), ringing that extension's own forwarding number.
 
 local requests_cycle = {}
 local position = 0
 
-local function put_body(ring_count)
+local function put_body(ring_count, number_id)
   return '{"forwarding":{"rules":[{"index":1,"ringCount":' .. ring_count
-    .. ',"forwardingNumbers":[{"id":"33333333"}]}]}}'
+    .. ',"forwardingNumbers":[{"id":"' .. (number_id or "33333333") .. '"}]}]}}'
 end
 
 function init(args)
@@ -19,6 +22,16 @@ function init(args)
     wrk.headers["Content-Type"] = "application/json"
     requests_cycle = { wrk.format("PUT", nil, nil, put_body(4)),
                        wrk.format("PUT", nil, nil, put_body(3)) }
+  elseif method == "PUT-64EXT" then
+    wrk.headers["Content-Type"] = "application/json"
+    for ring_count = 4, 3, -1 do
+      for i = 2, #args do
+        local extension_id, number_id = args[i]:match("^(%d+):(%d+)$")
+        local path = wrk.path:gsub("/extension/~/", "/extension/" .. extension_id .. "/")
+        table.insert(requests_cycle,
+          wrk.format("PUT", path, nil, put_body(ring_count, number_id)))
+      end
+    end
   else
     error("method must be GET or PUT, not " .. method)
   end

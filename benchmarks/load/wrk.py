@@ -7,6 +7,7 @@ import resource
 import shutil
 import subprocess
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,7 @@ def run_wrk(
     seconds: float,
     token: str,
     nice: int = 0,
+    targets: Sequence[str] = (),
 ) -> Measurement:
     """``clients`` keep-alive connections, each sending its next request when one answers."""
     command = [
@@ -79,7 +81,7 @@ def run_wrk(
         "--header", f"Authorization: Bearer {token}",
         "--script", str(LUA_SCRIPT),
         f"{server.base_url}{RULE_URL_PATH}",
-        "--", method,
+        "--", method, *targets,
     ]  # fmt: skip
     before = _cpu_snapshot(server)
     wall_started = time.monotonic()

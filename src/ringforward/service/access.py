@@ -30,14 +30,18 @@ class Target:
     extension: Extension
 
 
-async def resolve_account(
-    repo: ExtensionRepository, principal: Principal, account_ref: str
-) -> Account:
+def _own_account_id(principal: Principal, account_ref: str) -> str:
     # A foreign account answers exactly like a missing one, so ids leak nothing.
     account_id = principal.account_id if account_ref == CURRENT else account_ref
     if account_id != principal.account_id:
         raise not_found("accountId")
-    account = await repo.get_account(account_id)
+    return account_id
+
+
+async def resolve_account(
+    repo: ExtensionRepository, principal: Principal, account_ref: str
+) -> Account:
+    account = await repo.get_account(_own_account_id(principal, account_ref))
     if account is None:
         raise not_found("accountId")
     return account
@@ -51,11 +55,15 @@ async def resolve_target(
     Admins reach every extension of their account, users only their own (403 for a
     colleague's), and nobody reaches another account (404).
     """
-    account = await resolve_account(repo, principal, account_ref)
+    account_id = _own_account_id(principal, account_ref)
     extension_id = principal.extension_id if extension_ref == CURRENT else extension_ref
-    extension = await repo.get_extension(extension_id)
-    if extension is None or extension.account_id != account.id:
+    # The extension and its account in one query; the account alone only to tell which
+    # of the two is missing.
+    found = await repo.get_extension_and_account(extension_id)
+    if found is None or found[1].id != account_id:
+        await resolve_account(repo, principal, account_ref)
         raise not_found("extensionId")
+    extension, account = found
     if extension.id != principal.extension_id and not principal.is_admin:
         raise PermissionDeniedError(
             "In order to call this API endpoint, user needs to have "

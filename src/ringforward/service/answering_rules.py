@@ -107,10 +107,11 @@ async def update_rule(
     if_match: str | None = None,
 ) -> RuleView:
     """Merge ``body`` into the rule (PUT semantics of the platform) in one transaction."""
-    # Checked before the rule is looked up too, so a bad body is a 400 whatever it names.
-    check_schema(body, UPDATE_SCHEMA)
-    return await update_rule_with(
-        db, principal, account_ref, extension_ref, rule_id, lambda _view: body, if_match=if_match
+    # Checked before the rule is looked up too, so a bad body is a 400 whatever it names;
+    # checked once: the body does not depend on the rule.
+    checked = check_schema(body, UPDATE_SCHEMA)
+    return await _update(
+        db, principal, account_ref, extension_ref, rule_id, lambda _view: checked, if_match
     )
 
 
@@ -133,13 +134,27 @@ async def update_rule_with(
     the write happen in the same transaction. The derived body meets the same request
     schema as a PUT's.
     """
+
+    def checked_body(view: RuleView) -> Mapping[str, Any]:
+        return check_schema(make_body(view), UPDATE_SCHEMA)
+
+    return await _update(db, principal, account_ref, extension_ref, rule_id, checked_body, if_match)
+
+
+async def _update(
+    db: Database,
+    principal: Principal,
+    account_ref: str,
+    extension_ref: str,
+    rule_id: str,
+    checked_body: BodyFromView,
+    if_match: str | None,
+) -> RuleView:
     async with editing(db, principal, account_ref, extension_ref) as scope:
         rule = await scope.rule(rule_id)
         check_if_match(rule, if_match)
         context = await scope.rule_context()
-        body = check_schema(
-            make_body(RuleView(scope.target, rule, context.forwarding_numbers)), UPDATE_SCHEMA
-        )
+        body = checked_body(RuleView(scope.target, rule, context.forwarding_numbers))
         updated = merge_rule_update(rule, body, context)
         saved = await save_rule(scope, rule, updated)
         return RuleView(scope.target, saved, context.forwarding_numbers)

@@ -1,9 +1,9 @@
 """The frame of every extension use case: resolve the target, check access, lock, audit.
 
 ``async with editing(db, principal, account_ref, extension_ref) as scope`` opens a write
-transaction, resolves the extension the path names (404/403 as ``access`` rules), locks it
-against concurrent writers and hands out the repositories; ``reading`` does the same
-without the lock, in a read transaction.
+transaction (one writer at a time: ``store.database.WriteGroup``), resolves the extension
+the path names (404/403 as ``access`` rules) and hands out the repositories; ``reading``
+does the same in a read transaction.
 """
 
 from __future__ import annotations
@@ -92,9 +92,9 @@ async def _scope(
     db: Database, principal: Principal, account_ref: str, extension_ref: str, *, writing: bool
 ) -> AsyncIterator[Scope]:
     async with stored(db, writing=writing) as repos:
+        # A writer needs no lock of its own: this process's writers take turns in the write
+        # group, and groups of all processes take turns on the database (store.database).
         target = await resolve_target(repos.extensions, principal, account_ref, extension_ref)
-        if writing:
-            await repos.extensions.lock_extension(target.extension.id)
         yield Scope(principal, target, repos)
 
 

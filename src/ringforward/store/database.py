@@ -40,8 +40,11 @@ def create_engine_for(url: str) -> AsyncEngine:
     # Statement parameters stay out of error messages (and so out of logs): they can hold
     # token digests, password hashes and the JWT signing secret.
     if not is_sqlite(url):
+        # Enough kept connections for every concurrent request of a busy process: beyond
+        # pool_size each request opened (and closed) a connection of its own, and a new
+        # PostgreSQL backend costs milliseconds of CPU on both sides.
         return create_async_engine(
-            url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+            url, pool_size=32, max_overflow=32, pool_pre_ping=True, hide_parameters=True
         )
     path = make_url(url).database
     if path and path != ":memory:":
@@ -94,20 +97,18 @@ async def migrate(url: str) -> None:
 
 
 class UnitOfWork:
-    """One database transaction; commits only when the use case says so."""
+    """One database transaction; commits only when the use case says so.
 
-    def __init__(
-        self,
-        engine: AsyncEngine,
-        *,
-        writing: bool,
-        queue: asyncio.Lock | None = None,
-        changes: ChangeWatch | None = None,
-    ) -> None:
+    A reading unit of work is a transaction of its own. A writing one is a savepoint in
+    the transaction its process's write group shares (``WriteGroup``): it leaves the
+    block only once that transaction is durably committed, or with the error that kept
+    it from being so; if the block raises, its own statements are rolled back and the
+    error goes on at once.
+    """
+
+    def __init__(self, engine: AsyncEngine, *, group: WriteGroup | None = None) -> None:
         self._engine = engine
-        self._writing = writing
-        self._queue = queue
-        self._changes = changes
+        self._group = group
         self._connection: AsyncConnection | None = None
 
     @property
@@ -121,16 +122,14 @@ class UnitOfWork:
         return self._engine.dialect.name
 
     async def __aenter__(self) -> UnitOfWork:
-        if self._queue is not None:
-            await self._queue.acquire()
+        if self._group is not None:
+            self._connection = await self._group.join()
+            return self
+        connection = await self._engine.connect()
         try:
-            connection = await self._engine.connect()
-            if self._writing:
-                connection = await connection.execution_options(writing=True)
             await connection.begin()
         except BaseException:
-            if self._queue is not None:
-                self._queue.release()
+            await connection.close()
             raise
         self._connection = connection
         return self
@@ -142,23 +141,162 @@ class UnitOfWork:
         traceback: TracebackType | None,
     ) -> None:
         connection = self.connection
+        self._connection = None
+        if self._group is not None:
+            await self._group.leave(succeeded=exc_type is None)
+            return
         try:
-            if exc_type is None and self._writing:
-                if self._changes is not None and self._changes.notifies:
-                    # Delivered to the listeners only when (and if) this transaction commits.
-                    origin = self._changes.origin  # hex digits only
-                    await connection.execute(text(f"NOTIFY {CHANNEL}, '{origin}'"))
-                await connection.commit()
-            else:
-                await connection.rollback()
+            await connection.rollback()
         finally:
-            if self._writing and self._changes is not None:
-                # Even a failed commit may have reached the disk: caches must read again.
-                self._changes.committed()
             await connection.close()
-            self._connection = None
-            if self._queue is not None:
-                self._queue.release()
+
+
+class WriteGroup:
+    """Group commit: this process's concurrent writes share one transaction and one commit.
+
+    Writers take turns on one connection (first come, first served). The first of a group
+    begins the transaction and so waits for the groups of other processes to end
+    (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL): writers never run
+    side by side, so concurrent edits of one extension are serialised and no two
+    transactions can deadlock on each other's row locks. Each writer runs inside a
+    savepoint of it, released when its block ends cleanly and rolled back when it raises,
+    so a refused write leaves nothing and takes nothing of the others with it. After its
+    turn a writer waits for the group's commit, which runs once every writer already
+    queued has had its turn: one commit, one sync of the log (SQLite's WAL with
+    ``synchronous=FULL``, PostgreSQL's WAL) for all of them. Only when that commit has
+    returned does any of them return, so a write is acknowledged only once it is durable;
+    if the commit fails, every write of the group gets the error and none is kept.
+    """
+
+    def __init__(self, engine: AsyncEngine, changes: ChangeWatch) -> None:
+        self._engine = engine
+        self._changes = changes
+        self._turn = asyncio.Lock()
+        self._connection: AsyncConnection | None = None
+        # Writers whose savepoint was released, waiting for the group's commit.
+        self._members: list[asyncio.Future[None]] = []
+        self._committer: asyncio.Task[None] | None = None
+
+    async def join(self) -> AsyncConnection:
+        """Wait for this writer's turn; a savepoint of the group's transaction is open."""
+        await self._turn.acquire()
+        try:
+            if self._connection is None:
+                connection = await self._engine.connect()
+                try:
+                    connection = await connection.execution_options(writing=True)
+                    await connection.begin()
+                    if connection.dialect.name == "postgresql":
+                        # Groups of all processes take turns, as SQLite's BEGIN IMMEDIATE
+                        # makes them: no two hold row locks at once, so none deadlock.
+                        await connection.exec_driver_sql(
+                            f"SELECT pg_advisory_xact_lock({_GROUP_LOCK})"
+                        )
+                except BaseException:
+                    await connection.close()
+                    raise
+                self._connection = connection
+            await self._connection.exec_driver_sql(f"SAVEPOINT {_SAVEPOINT}")
+        except BaseException:
+            await self._abandon()
+            self._turn.release()
+            raise
+        return self._connection
+
+    async def leave(self, *, succeeded: bool) -> None:
+        """End this writer's turn; when it succeeded, return once its commit is durable."""
+        # Shielded: a writer cancelled now (its client gone) still ends its turn whole, so
+        # the group's transaction is never left half way through a savepoint, and its write
+        # is committed, or not, with the group.
+        member = await asyncio.shield(self._end_turn(succeeded=succeeded))
+        if member is not None:
+            await asyncio.shield(member)
+
+    async def _end_turn(self, *, succeeded: bool) -> asyncio.Future[None] | None:
+        connection = self._connection
+        assert connection is not None, "leave() without join()"
+        member: asyncio.Future[None] | None = None
+        try:
+            if succeeded:
+                await connection.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+                member = asyncio.get_running_loop().create_future()
+                self._members.append(member)
+            else:
+                await connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+                await connection.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+        except BaseException as error:
+            # The transaction can no longer be trusted: nobody of the group is kept.
+            await self._abandon(error)
+            raise
+        finally:
+            if self._connection is not None and self._committer is None:
+                self._committer = asyncio.create_task(self._commit())
+            self._turn.release()
+        return member
+
+    async def _commit(self) -> None:
+        """Commit the group once every writer queued before this point had its turn."""
+        async with self._turn:
+            self._committer = None
+            connection, self._connection = self._connection, None
+            members, self._members = self._members, []
+            if connection is None:
+                return
+            failure: BaseException | None = None
+            try:
+                if members:
+                    if self._changes.notifies:
+                        # Delivered to the listeners only when (and if) this commits.
+                        origin = self._changes.origin  # hex digits only
+                        await connection.execute(text(f"NOTIFY {CHANNEL}, '{origin}'"))
+                    await connection.commit()
+                else:
+                    await connection.rollback()
+            except BaseException as error:  # handed to every member
+                failure = error
+            finally:
+                if members:
+                    # Even a failed commit may have reached the disk: caches must read again.
+                    self._changes.committed()
+                await _close(connection)
+            _settle(members, failure)
+            if isinstance(failure, asyncio.CancelledError):
+                raise failure
+
+    async def _abandon(self, error: BaseException | None = None) -> None:
+        """Roll the group's transaction back and fail every writer waiting on it."""
+        connection, self._connection = self._connection, None
+        members, self._members = self._members, []
+        if connection is not None:
+            await _close(connection, rollback=True)
+        lost = RuntimeError("the write group's transaction was lost")
+        # Another writer's cancellation is not this writer's: it gets an error of its own.
+        _settle(
+            members, lost if error is None or isinstance(error, asyncio.CancelledError) else error
+        )
+
+
+_SAVEPOINT = "ringforward_write"
+# The PostgreSQL advisory lock every write group holds until it commits ("rfwg").
+_GROUP_LOCK = 0x72667767
+
+
+async def _close(connection: AsyncConnection, *, rollback: bool = False) -> None:
+    try:
+        if rollback:
+            await connection.rollback()
+    finally:
+        await connection.close()
+
+
+def _settle(members: list[asyncio.Future[None]], failure: BaseException | None) -> None:
+    for member in members:
+        if member.done():
+            continue
+        if failure is None:
+            member.set_result(None)
+        else:
+            member.set_exception(failure)
 
 
 class Database:
@@ -167,17 +305,17 @@ class Database:
     def __init__(self, url: str, *, host_directory: str | None = None) -> None:
         self.url = url
         self.engine = create_engine_for(url)
-        # SQLite lets one writer in at a time, and waiting writers poll (busy_timeout), which
-        # gives multi-second tail latencies under load; queueing this process's writers
-        # first-come-first-served leaves only other processes to poll against.
-        self._write_queue = asyncio.Lock() if is_sqlite(url) else None
         self.changes = ChangeWatch(url, host_directory)
+        # This process's writers take turns on one transaction and share its commit; on
+        # SQLite that also keeps them from polling each other for the write lock
+        # (busy_timeout), which gave multi-second tail latencies under load.
+        self._writes = WriteGroup(self.engine, self.changes)
 
     def reading(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, writing=False)
+        return UnitOfWork(self.engine)
 
     def writing(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, writing=True, queue=self._write_queue, changes=self.changes)
+        return UnitOfWork(self.engine, group=self._writes)
 
     async def dispose(self) -> None:
         await self.changes.stop()

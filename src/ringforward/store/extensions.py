@@ -17,6 +17,11 @@ def _account(row: RowMapping) -> Account:
     return Account(row["id"], row["name"], row["main_number"], row["time_zone"], row["country"])
 
 
+_ACCOUNT_FIELDS = ("id", "name", "main_number", "time_zone", "country")
+# The account's columns under names of their own, beside the extension's in one row.
+_ACCOUNT_COLUMNS = [t.accounts.c[name].label(f"account__{name}") for name in _ACCOUNT_FIELDS]
+
+
 def _extension(row: RowMapping) -> Extension:
     return Extension(
         id=row["id"],
@@ -44,6 +49,20 @@ class ExtensionRepository(Queries):
         row = await self._row(select(t.extensions).where(t.extensions.c.id == extension_id))
         return _extension(row) if row else None
 
+    async def get_extension_and_account(
+        self, extension_id: str
+    ) -> tuple[Extension, Account] | None:
+        """The extension and its account, in one query."""
+        row = await self._row(
+            select(t.extensions, *_ACCOUNT_COLUMNS)
+            .join(t.accounts, t.accounts.c.id == t.extensions.c.account_id)
+            .where(t.extensions.c.id == extension_id)
+        )
+        if row is None:
+            return None
+        account = Account(*(row[f"account__{name}"] for name in _ACCOUNT_FIELDS))
+        return _extension(row), account
+
     async def list_extensions(self, account_id: str) -> list[Extension]:
         rows = await self._rows(
             select(t.extensions)
@@ -53,7 +72,10 @@ class ExtensionRepository(Queries):
         return [_extension(row) for row in rows]
 
     async def extension_ids(self, account_id: str) -> frozenset[str]:
-        return frozenset(extension.id for extension in await self.list_extensions(account_id))
+        rows = await self._rows(
+            select(t.extensions.c.id).where(t.extensions.c.account_id == account_id)
+        )
+        return frozenset(row["id"] for row in rows)
 
     async def find_login(self, email: str) -> tuple[Extension, str] | None:
         """The extension with this email (any case) and its password hash."""
@@ -94,13 +116,6 @@ class ExtensionRepository(Queries):
         for extension in await self.list_extensions(account_id):
             numbers.update(extension.direct_numbers)
         return frozenset(numbers)
-
-    async def lock_extension(self, extension_id: str) -> None:
-        # Serialises writers of one extension on PostgreSQL; SQLite already holds the
-        # database write lock for the whole transaction (BEGIN IMMEDIATE).
-        await self._row(
-            select(t.extensions.c.id).where(t.extensions.c.id == extension_id).with_for_update()
-        )
 
     async def set_extension_status(self, extension_id: str, status: str) -> None:
         await self._execute(
