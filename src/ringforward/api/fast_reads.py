@@ -157,9 +157,7 @@ class FastReads:
             return
         principal = remembered_principal(db, hash_token(question.token), stamp, time.time())
         if principal is not None:
-            found, answer = read_model(db).get(
-                principal.account_id, question.key(principal), stamp
-            )
+            found, answer = read_model(db).get(principal.account_id, question.key(principal), stamp)
             if found:
                 state.fast_read_counts.answered += 1
                 await self._answer(scope, principal, answer, send)

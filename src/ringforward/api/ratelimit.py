@@ -221,9 +221,7 @@ def _refusal(verdict: Verdict) -> tuple[dict[str, Any], list[tuple[bytes, bytes]
     return body, headers
 
 
-async def _count(
-    limiter: RateLimiter, group: str, identity: Awaitable[str]
-) -> Verdict | None:
+async def _count(limiter: RateLimiter, group: str, identity: Awaitable[str]) -> Verdict | None:
     """One request counted; None when the counter store (or the token's check on the way
     to it) fails: the request is then let through."""
     try:
