@@ -18,6 +18,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from tests.api.test_security import revoke
 from tests.service.test_principal_cache import count_statements
 from tests.support.comm_rest import ENHANCED, ENHANCED_ACCOUNT_ID, ENHANCED_USER_EXT
 from tests.support.rest import (
@@ -196,17 +197,6 @@ def cached_twice(server: LiveServer, token: str, path: str) -> None:
     before = counts(server)[0]
     assert send(server, token, path).status_code == 200
     assert counts(server)[0] == before + 1
-
-
-def revoke(server: LiveServer, token: str) -> None:
-    from tests.support.servers import CLIENT_ID, CLIENT_SECRET
-
-    revoked = httpx.post(
-        f"{server.base_url}/restapi/oauth/revoke",
-        auth=(CLIENT_ID, CLIENT_SECRET),
-        data={"token": token},
-    )
-    assert revoked.status_code == 200
 
 
 def plain_sql(server: LiveServer, statement: str, **values: Any) -> None:
