@@ -167,6 +167,19 @@ def test_the_fast_path_answers_what_the_full_application_answers(server: LiveSer
             assert "etag" in full.headers
 
 
+def test_a_second_authorization_header_is_not_the_one_that_counts(server: LiveServer) -> None:
+    colleague = v1(ADMIN_EXT, "business-hours")
+    admin, user = server.token(ADMIN), server.token(USER)
+    compare(server, admin, colleague)  # the admin's answer is kept
+    both = [("Authorization", f"Bearer {user}"), ("Authorization", f"Bearer {admin}")]
+    answers = []
+    for fast in (False, True):
+        server.app.state.fast_reads = fast
+        answers.append(httpx.get(f"{server.base_url}{colleague}", headers=both))
+    assert [a.status_code for a in answers] == [403, 403]
+    assert answers[0].content == answers[1].content
+
+
 def test_a_write_is_read_back_at_once_and_every_answer_stays_equal(server: LiveServer) -> None:
     token = server.token(ADMIN)
     auth = {"Authorization": f"Bearer {token}"}

@@ -75,6 +75,8 @@ IGNORED_HEADERS = frozenset(
         b"x-forwarded-proto",
     }
 )
+# Headers whose value changes the answer.
+_READ_ONCE = frozenset({b"host", b"authorization", b"cache-control"})
 # Added per request by the rate limiter: never part of a kept answer.
 _PER_REQUEST = frozenset(name.lower().encode() for name in (*VERDICT_HEADERS, RETRY_AFTER))
 
@@ -119,10 +121,13 @@ def _question(scope: Scope) -> _Question | None:
         if not names <= QUERIES[str(found.lastgroup)]:
             return None
     token = host = None
+    seen: set[bytes] = set()
     for raw_name, value in scope["headers"]:
         name = raw_name.lower()
-        if name not in IGNORED_HEADERS:
-            return None
+        if name not in IGNORED_HEADERS or name in seen:
+            return None  # unknown, or twice where the full path reads only the first
+        if name in _READ_ONCE:
+            seen.add(name)
         if name == b"authorization":
             token = token_of_header(value.decode("latin-1"))
         elif name == b"host":
