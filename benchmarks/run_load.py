@@ -1,4 +1,5 @@
-"""Load benchmark: GET and PUT of an answering rule on SQLite, PostgreSQL and the ceiling."""
+"""Load benchmark: GET and PUT of an answering rule, GET of the forwarding-number list and
+business hours, on SQLite, PostgreSQL and the ceiling."""
 
 from __future__ import annotations
 
@@ -36,9 +37,16 @@ from benchmarks.load.report import (
     software_description,
     write_section,
 )
-from benchmarks.load.wrk import RULE_URL_PATH, Measurement, run_wrk, wrk_version
+from benchmarks.load.wrk import (
+    READ_URL_PATHS,
+    RULE_URL_PATH,
+    Measurement,
+    run_wrk,
+    wrk_version,
+)
 
 BACKENDS = ("sqlite", "postgresql", "ceiling-stdlib", "ceiling")
+METHODS = ("GET", *READ_URL_PATHS, "PUT", spread.METHOD)
 DEFAULT_POSTGRES = os.environ.get(
     "RINGFORWARD_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -60,8 +68,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--clients", default="1,16,64", help="comma-separated client counts")
     parser.add_argument(
         "--methods",
-        default=f"GET,PUT,{spread.METHOD}",
-        help=f"any of GET, PUT (one rule) and {spread.METHOD} (64 extensions' rules)",
+        default=",".join(METHODS),
+        help=(
+            f"a subset of {', '.join(METHODS)} "
+            f"(GET and PUT: one rule; {spread.METHOD}: 64 extensions' rules)"
+        ),
     )
     parser.add_argument("--backends", default=",".join(BACKENDS), help="subset of the four")
     parser.add_argument(
@@ -92,7 +103,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     args.clients = [int(value) for value in args.clients.split(",")]
-    args.methods = [value.strip().upper() for value in args.methods.split(",")]
+    known = {method.upper(): method for method in METHODS}
+    args.methods = [known.get(value.strip().upper(), value) for value in args.methods.split(",")]
+    for method in args.methods:
+        if method not in METHODS:
+            parser.error(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
     args.backends = [value.strip() for value in args.backends.split(",")]
     for backend in args.backends:
         if backend not in BACKENDS:
@@ -100,9 +115,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def read_rule(server: ServerProcess, token: str) -> dict[str, Any]:
+def read_rule(server: ServerProcess, token: str, path: str = RULE_URL_PATH) -> dict[str, Any]:
     response = httpx.get(
-        f"{server.base_url}{RULE_URL_PATH}",
+        f"{server.base_url}{path}",
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,
     )
@@ -195,17 +210,21 @@ def measure(args: argparse.Namespace, workdir: Path) -> tuple[list[Measurement],
     rows: list[Measurement] = []
     postgres_version: str | None = None
     captured: dict[str, Any] | None = None
+    reads: dict[str, Any] = {}
     source = export_sources(args.revision, workdir / "source") if args.revision else None
     for backend in [name for name in BACKENDS if name in args.backends]:
         if backend.startswith("ceiling"):
             if captured is None:
-                captured = capture_rule(workdir, source)
+                captured, reads = capture_rule(workdir, source)
             rule_file = workdir / "rule.json"
             rule_file.write_text(json.dumps(captured))
+            reads_file = workdir / "reads.json"
+            reads_file.write_text(json.dumps(ceiling_reads(reads)))
             stack = "stdlib" if backend == "ceiling-stdlib" else "fast"
             log(f"{backend}: in-memory rule JSON on the {stack} stack")
             log_path = workdir / f"{backend}.log"
-            with running(ceiling_server(rule_file, log_path, args.nice, stack)) as server:
+            ceiling = ceiling_server(rule_file, log_path, args.nice, stack, reads_file)
+            with running(ceiling) as server:
                 rows += drive(server, backend, CEILING_TOKEN, args, spread.ceiling_targets())
             continue
         with database_for(backend, workdir, args.postgres_admin_url) as (url, version):
@@ -214,7 +233,8 @@ def measure(args: argparse.Namespace, workdir: Path) -> tuple[list[Measurement],
             log_path = workdir / f"{backend}.log"
             with running(ringforward_server(url, log_path, args.nice, source)) as server:
                 token = login(server.base_url)
-                captured = captured or read_rule(server, token)
+                if captured is None:
+                    captured, reads = read_documents(server, token)
                 targets = (
                     spread.prepare_targets(server.base_url, url, token)
                     if spread.METHOD in args.methods
@@ -224,13 +244,26 @@ def measure(args: argparse.Namespace, workdir: Path) -> tuple[list[Measurement],
     return rows, postgres_version
 
 
-def capture_rule(workdir: Path, source: Path | None) -> dict[str, Any]:
-    """The demo rule's JSON from a short-lived SQLite server (when no backend ran first)."""
+def read_documents(server: ServerProcess, token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The rule's JSON, and the other reads' JSON by method, as the server answers them."""
+    reads = {method: read_rule(server, token, path) for method, path in READ_URL_PATHS.items()}
+    return read_rule(server, token), reads
+
+
+def ceiling_reads(reads: dict[str, Any]) -> dict[str, Any]:
+    """The other reads by the ceiling's route path (the ids as path parameters)."""
+    here = "/account/~/extension/~/"
+    template = "/account/{accountId}/extension/{extensionId}/"
+    return {READ_URL_PATHS[method].replace(here, template): body for method, body in reads.items()}
+
+
+def capture_rule(workdir: Path, source: Path | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The demo's documents from a short-lived SQLite server (when no backend ran first)."""
     capture_dir = workdir / "capture"
     capture_dir.mkdir()
     url = f"sqlite:///{capture_dir / 'ringforward.db'}"
     with running(ringforward_server(url, capture_dir / "server.log", source_dir=source)) as server:
-        return read_rule(server, login(server.base_url))
+        return read_documents(server, login(server.base_url))
 
 
 def reproduce_command(argv: Sequence[str]) -> str:

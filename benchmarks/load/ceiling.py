@@ -33,7 +33,9 @@ def _json_response(encoder: str) -> type[Response]:
     return OrjsonResponse
 
 
-def create_ceiling_app(rule: dict[str, Any], encoder: str = "json") -> FastAPI:
+def create_ceiling_app(
+    rule: dict[str, Any], encoder: str = "json", reads: dict[str, Any] | None = None
+) -> FastAPI:
     """One GET and one PUT on the real route's path; no database, no auth, no validation.
 
     What is left is what every real request pays anyway: uvicorn's HTTP parsing, FastAPI's
@@ -51,6 +53,10 @@ def create_ceiling_app(rule: dict[str, Any], encoder: str = "json") -> FastAPI:
     async def read_rule(accountId: str, extensionId: str, ruleId: str) -> JSONResponse:
         return respond(state, headers={"ETag": '"ceiling"'})
 
+    # The other reads (forwarding-number list, business hours): captured JSON by path.
+    for path, document in (reads or {}).items():
+        app.add_api_route(path, _reader(respond, document), methods=["GET"])
+
     @app.put(RULE_PATH)
     async def update_rule(
         request: Request, accountId: str, extensionId: str, ruleId: str
@@ -65,18 +71,27 @@ def create_ceiling_app(rule: dict[str, Any], encoder: str = "json") -> FastAPI:
     return app
 
 
+def _reader(respond: type[Response], document: Any) -> Any:
+    async def read(accountId: str, extensionId: str) -> Response:
+        return respond(document)
+
+    return read
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--rule-file", type=Path, required=True, help="rule JSON to serve")
     parser.add_argument("--stack", choices=sorted(STACKS), default="fast")
+    parser.add_argument("--reads-file", type=Path, help="JSON: route path → document to GET")
     args = parser.parse_args()
     rule = json.loads(args.rule_file.read_text())
+    reads = json.loads(args.reads_file.read_text()) if args.reads_file else None
     loop, http, encoder = STACKS[args.stack]
     # The same uvicorn settings as ringforward.cli.main.run_server (one process, warnings
     # only, no access log); the stack is chosen by --stack.
     uvicorn.run(
-        create_ceiling_app(rule, encoder),
+        create_ceiling_app(rule, encoder, reads),
         host="127.0.0.1",
         port=args.port,
         log_level="warning",

@@ -142,13 +142,19 @@ def ringforward_server(
 
 
 def ceiling_server(
-    rule_file: Path, log_path: Path, nice: int = 0, stack: str = "fast"
+    rule_file: Path,
+    log_path: Path,
+    nice: int = 0,
+    stack: str = "fast",
+    reads_file: Path | None = None,
 ) -> ServerProcess:
     port = free_port()
     command = [
         sys.executable, "-m", "benchmarks.load.ceiling",
         "--port", str(port), "--rule-file", str(rule_file), "--stack", stack,
     ]  # fmt: skip
+    if reads_file is not None:
+        command += ["--reads-file", str(reads_file)]
     return ServerProcess("ceiling", command, port, log_path, nice=nice)
 
 

@@ -134,7 +134,7 @@ class LoadRun:
 def load_section(run: LoadRun) -> str:
     rows, seconds, nice = run.rows, run.seconds, run.nice
     notes = OBSERVATIONS.read_text().strip() if OBSERVATIONS.exists() else ""
-    return f"""## Load: GET and PUT of an answering rule
+    return f"""## Load: GET and PUT of an answering rule, GET of forwarding numbers and hours
 
 Measured {run.date} on {run.machine}.
 Software: {run.software}.
@@ -150,14 +150,15 @@ Each backend runs as a real `ringforward serve --demo` process on a free loopbac
 (SQLite file in a temporary directory; PostgreSQL in a fresh database), logged in with the
 password grant as the demo admin. `wrk` (one thread, in its own process, keep-alive
 connections, each sending its next request as soon as the previous one is answered) drives
-`GET` and `PUT .../account/~/extension/~/answering-rule/business-hours-rule` for {seconds:g} s
-per row after a short unrecorded warm-up; the `PUT` sets `ringCount` of group 1 to 4 and
-back to 3 in turn, so every request is valid and changes the rule; `PUT-64EXT` does the
-same to the business-hours rule of 64 extensions of the demo account in turn, each ringing
-a forwarding number of its own (`benchmarks/load/spread.py`), so that concurrent requests
-write different extensions. The *ceiling* is
-`benchmarks/load/ceiling.py`: FastAPI and uvicorn serving the rule's JSON, captured from
-the real server, from memory (its `PUT` parses the body and applies the ring count; no
+`GET` and `PUT .../account/~/extension/~/answering-rule/business-hours-rule` (and, as
+`GET-numbers` and `GET-hours`, `GET .../forwarding-number` and `.../business-hours`) for
+{seconds:g} s per row after a short unrecorded warm-up; the `PUT` sets `ringCount` of
+group 1 to 4 and back to 3 in turn, so every request is valid and changes the rule;
+`PUT-64EXT` does the same to the business-hours rule of 64 extensions of the demo account
+in turn, each ringing a forwarding number of its own (`benchmarks/load/spread.py`), so that
+concurrent requests write different extensions. The *ceiling* is
+`benchmarks/load/ceiling.py`: FastAPI and uvicorn serving the same JSON, captured from the
+real server, from memory (its `PUT` parses the body and applies the ring count; no
 database, no token check, no schema validation), measured on two stacks: *ceiling-stdlib*
 (asyncio loop, h11, stdlib json: uvicorn's pure-Python default) and *ceiling* (uvloop,
 httptools, orjson). *vs ceiling* is req/s divided by the req/s of the faster of the two

@@ -16,7 +16,7 @@ end
 
 function init(args)
   local method = args[1] or "GET"
-  if method == "GET" then
+  if method == "GET" or method:sub(1, 4) == "GET-" then  -- GET-numbers, GET-hours: other URLs
     requests_cycle = { wrk.format("GET") }
   elseif method == "PUT" then
     wrk.headers["Content-Type"] = "application/json"

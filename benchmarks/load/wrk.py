@@ -22,6 +22,18 @@ from benchmarks.load.processes import (
 
 LUA_SCRIPT = Path(__file__).with_name("rule.lua")
 RULE_URL_PATH = "/restapi/v1.0/account/~/extension/~/answering-rule/business-hours-rule"
+# The other reads measured besides the rule's GET, by the name of their rows.
+READ_URL_PATHS = {
+    "GET-numbers": "/restapi/v1.0/account/~/extension/~/forwarding-number",
+    "GET-hours": "/restapi/v1.0/account/~/extension/~/business-hours",
+}
+
+
+def url_path_of(method: str) -> str:
+    """The path a row's requests go to: the rule, or one of the other reads."""
+    return READ_URL_PATHS.get(method, RULE_URL_PATH)
+
+
 MARKER = "WRK_JSON "
 
 
@@ -80,7 +92,7 @@ def run_wrk(
         "--timeout", "30s",
         "--header", f"Authorization: Bearer {token}",
         "--script", str(LUA_SCRIPT),
-        f"{server.base_url}{RULE_URL_PATH}",
+        f"{server.base_url}{url_path_of(method)}",
         "--", method, *targets,
     ]  # fmt: skip
     before = _cpu_snapshot(server)

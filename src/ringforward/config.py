@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = ""
     # Accounts whose call-handling answers are kept in memory (least recently used dropped).
     read_model_accounts: int = 1000
+    # Answer repeated GETs of rules, forwarding numbers, business hours and v2 states from
+    # memory in front of the router (api/fast_reads.py); false sends every request the
+    # full way.
+    fast_reads: bool = True
 
     @property
     def database_url(self) -> str:

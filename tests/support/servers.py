@@ -17,12 +17,14 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
+T = TypeVar("T")
 POSTGRES_ADMIN_URL = os.environ.get(
     "RINGFORWARD_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -121,6 +123,20 @@ class LiveServer:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def app(self) -> Any:
+        """The application of an in-process server (its ``state`` holds the database)."""
+        if self._uvicorn is None:
+            raise RuntimeError("only an in-process server has its application here")
+        return self._uvicorn.config.app
+
+    def run_inside(self, work: Callable[[], Awaitable[T]], timeout: float = 30) -> T:
+        """Run ``work()`` on an in-process server's own event loop, as the server would."""
+        if self._uvicorn is None:
+            raise RuntimeError("only an in-process server runs work on its loop")
+        loop: asyncio.AbstractEventLoop = self._uvicorn.servers[0].get_loop()
+        return asyncio.run_coroutine_threadsafe(work(), loop).result(timeout=timeout)
 
     @property
     def pid(self) -> int:

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ringforward.api import errors
+from ringforward.api.fast_reads import FastReadCounts, FastReads
 from ringforward.api.ratelimit import install_rate_limits
 from ringforward.api.routes import (
     account,
@@ -103,6 +104,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def openapi_document() -> dict[str, Any]:
         return service_document(strict=settings.strict_ringcentral)
 
+    # In front of the router and every other middleware but the last: the hot GETs it
+    # answers from memory skip them (it counts their rate limits itself).
+    app.state.fast_reads = settings.fast_reads
+    app.state.fast_read_counts = FastReadCounts()
+    app.add_middleware(FastReads)
     # Added last, so it is the outermost of ours: it also catches the middlewares' errors.
     app.add_middleware(CatchUnexpectedErrors)
 

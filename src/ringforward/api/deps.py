@@ -38,12 +38,16 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-def bearer_token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
+def token_of_header(header: str) -> str | None:
+    """The token of an ``Authorization: Bearer …`` header value."""
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()
     return None
+
+
+def bearer_token(request: Request) -> str | None:
+    return token_of_header(request.headers.get("authorization", ""))
 
 
 async def principal(request: Request) -> Principal:
@@ -56,10 +60,15 @@ async def principal(request: Request) -> Principal:
     return found
 
 
-def wants_fresh(request: Request) -> bool:
-    """``Cache-Control: no-cache``: the answer must come from the database, not memory."""
-    directives = request.headers.get("cache-control", "").lower().split(",")
+def wants_fresh_header(cache_control: str) -> bool:
+    """``Cache-Control: no-cache`` (or ``no-store``): the answer must come from the
+    database, not memory."""
+    directives = cache_control.lower().split(",")
     return any(directive.strip() in ("no-cache", "no-store") for directive in directives)
+
+
+def wants_fresh(request: Request) -> bool:
+    return wants_fresh_header(request.headers.get("cache-control", ""))
 
 
 def query_flag(request: Request, name: str, default: bool = False) -> bool:

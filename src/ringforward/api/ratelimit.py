@@ -8,7 +8,7 @@ import json
 import logging
 import math
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -35,6 +35,14 @@ UNTHROTTLED = "NoThrottling"
 FALLBACK_GROUP = "Light"
 THROTTLED_PREFIXES = ("/restapi/v1.0/", "/restapi/oauth/")
 EXCEEDED = "Request rate exceeded"
+# The headers a verdict adds to an answer (the last only to a refusal).
+VERDICT_HEADERS = (
+    "X-Rate-Limit-Group",
+    "X-Rate-Limit-Limit",
+    "X-Rate-Limit-Remaining",
+    "X-Rate-Limit-Window",
+)
+RETRY_AFTER = "Retry-After"
 
 
 @dataclass(frozen=True)
@@ -57,15 +65,11 @@ class Verdict:
     retry_after: int
 
     def headers(self) -> list[tuple[bytes, bytes]]:
-        values = {
-            "X-Rate-Limit-Group": self.limit.group,
-            "X-Rate-Limit-Limit": str(self.limit.amount),
-            "X-Rate-Limit-Remaining": str(self.remaining),
-            "X-Rate-Limit-Window": str(self.limit.window),
-        }
+        figures = [self.limit.group, self.limit.amount, self.remaining, self.limit.window]
+        values = list(zip(VERDICT_HEADERS, figures, strict=True))
         if not self.allowed:
-            values["Retry-After"] = str(self.retry_after)
-        return [(name.lower().encode(), value.encode()) for name, value in values.items()]
+            values.append((RETRY_AFTER, self.retry_after))
+        return [(name.lower().encode(), str(value).encode()) for name, value in values]
 
 
 def parse_overrides(text: str) -> dict[str, GroupLimit]:
@@ -195,6 +199,10 @@ def _principal_key(principal: Principal) -> str:
     return f"app:{principal.client_id}|user:{principal.extension_id}"
 
 
+async def _known(principal: Principal) -> str:
+    return _principal_key(principal)
+
+
 def _group_of(scope: Scope) -> str | None:
     path: str = scope["path"]
     group = throttling_group(scope["method"], path)
@@ -213,6 +221,46 @@ def _refusal(verdict: Verdict) -> tuple[dict[str, Any], list[tuple[bytes, bytes]
     return body, headers
 
 
+async def _count(limiter: RateLimiter, group: str, identity: Awaitable[str]) -> Verdict | None:
+    """One request counted; None when the counter store (or the token's check on the way
+    to it) fails: the request is then let through."""
+    try:
+        return await limiter.consume(group, await identity)
+    except Exception:  # an unreachable counter store must not stop the API
+        log.warning("rate-limit storage unavailable; request let through", exc_info=True)
+        return None
+
+
+async def _send_refusal(verdict: Verdict, send: Send) -> None:
+    body, headers = _refusal(verdict)
+    payload = json.dumps(body).encode()
+    headers.append((b"content-length", str(len(payload)).encode()))
+    await send({"type": "http.response.start", "status": 429, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+async def spend_known_caller(
+    scope: Scope, principal: Principal, send: Send
+) -> list[tuple[bytes, bytes]] | None:
+    """Count a request whose caller is already known, exactly as the middleware counts it.
+
+    Returns the headers to add to its answer, or None when the budget is spent: the 429
+    has then been sent. With rate limits off, or a path no group throttles, nothing is
+    counted and no header is added.
+    """
+    limiter: RateLimiter | None = scope["app"].state.rate_limiter
+    group = _group_of(scope) if limiter is not None else None
+    if limiter is None or group is None:
+        return []
+    verdict = await _count(limiter, group, _known(principal))
+    if verdict is None:
+        return []
+    if not verdict.allowed:
+        await _send_refusal(verdict, send)
+        return None
+    return verdict.headers()
+
+
 class RateLimitMiddleware:
     """Counts every throttled request and adds ``X-Rate-Limit-*`` headers; 429 when spent."""
 
@@ -228,23 +276,18 @@ class RateLimitMiddleware:
         client_id = "no-client"
         if group == "Auth":
             client_id, receive = await _auth_client_id(scope, receive)
-        try:
-            verdict = await self.limiter.consume(group, await _identity(scope, group, client_id))
-        except Exception:  # an unreachable counter store must not stop the API
-            log.warning("rate-limit storage unavailable; request let through", exc_info=True)
+        verdict = await _count(self.limiter, group, _identity(scope, group, client_id))
+        if verdict is None:
             await self.app(scope, receive, send)
             return
         if not verdict.allowed:
-            body, headers = _refusal(verdict)
-            payload = json.dumps(body).encode()
-            headers.append((b"content-length", str(len(payload)).encode()))
-            await send({"type": "http.response.start", "status": 429, "headers": headers})
-            await send({"type": "http.response.body", "body": payload})
+            await _send_refusal(verdict, send)
             return
+        added = verdict.headers()
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *verdict.headers()]}
+                message = {**message, "headers": [*message.get("headers", []), *added]}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets as stdlib_secrets
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Hashable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -315,7 +315,7 @@ async def authenticate(db: Database, access_token: str | None) -> Principal:
     stamp = db.changes.stamp()
     now = time.time()
     if stamp is not None:
-        cached = cache.get(digest, stamp, now)
+        cached = remembered_principal(db, digest, stamp, now)
         if cached is not None:
             return cached
     async with stored(db, writing=False) as repo:
@@ -333,6 +333,14 @@ async def authenticate(db: Database, access_token: str | None) -> Principal:
     if stamp is not None:
         cache.put(digest, stamp, principal, found.expires_at)
     return principal
+
+
+def remembered_principal(
+    db: Database, digest: str, stamp: Hashable, now: float
+) -> Principal | None:
+    """The principal of a token digest from memory alone, if still current at ``stamp``
+    and unexpired; None when only ``authenticate`` (the database) can tell."""
+    return principal_cache(db).get(digest, stamp, now)
 
 
 def principal_of(extension: Extension, client_id: str, session_id: str) -> Principal:
