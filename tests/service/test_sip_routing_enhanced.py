@@ -153,3 +153,35 @@ async def test_a_v2_transfer_loop_ends_the_call(db: Database) -> None:
         plan.reason
         == f"transfer loop: {ENHANCED_ADMIN_ID} → {ENHANCED_USER_ID} → {ENHANCED_ADMIN_ID}"
     )
+
+
+async def test_a_v2_hand_over_is_followed_alike_by_simulate_and_sip(db: Database) -> None:
+    # The admin hands every call over at once; the user rings, then sends it back.
+    await set_work_hours(db, "~", {"type": "Terminate", "actions": [transfer_to(ENHANCED_USER_ID)]})
+    await set_work_hours(
+        db,
+        ENHANCED_USER_ID,
+        {
+            "type": "RingInOrder",
+            "actions": [ring_group("+16505550122", duration=5), transfer_to(ENHANCED_ADMIN_ID)],
+        },
+    )
+    flow = await callflow.simulate_call(
+        db, ENHANCED, "~", "~", at=WEEKDAY, caller=None, called=None
+    )
+    assert [(hop.extension_id, hop.at, hop.rule.id) for hop in flow.transfers] == [
+        (ENHANCED_USER_ID, 0, "work-hours")
+    ]
+    assert [(s.start, s.end, s.ring, s.extension_id) for s in flow.steps] == [
+        (0, 5, ("+16505550122",), ENHANCED_USER_ID)
+    ]
+    assert (flow.then.action, flow.then.at, flow.then.target) == ("Transfer", 5, ENHANCED_ADMIN_ID)
+    plan = await sip_routing.route_call(
+        db, called=ENHANCED_ADMIN_ID, caller=None, at=WEEKDAY, seconds_per_ring=1
+    )
+    assert plan.stages == (Stage(0, 1000, (Target("gateway", "+16505550122"),)),)
+    # The hand-over the engine followed is part of the chain the SIP plan checks.
+    assert (
+        plan.reason
+        == f"transfer loop: {ENHANCED_ADMIN_ID} → {ENHANCED_USER_ID} → {ENHANCED_ADMIN_ID}"
+    )

@@ -30,6 +30,7 @@ from ringforward.domain.schedule import Moment, local_time, schedule_holds, sche
 __all__ = [
     "APPS",
     "MAX_TRANSFERS",
+    "Answered",
     "Call",
     "CallFlow",
     "Device",
@@ -39,9 +40,11 @@ __all__ = [
     "RingStep",
     "RuleRef",
     "TransferHop",
+    "answer_here",
     "call_flow_to_json",
     "custom_rule_matches",
     "extension_time_zone",
+    "follow_transfers",
     "select_rule",
     "simulate",
 ]
@@ -173,6 +176,86 @@ def select_rule(
     raise not_found("business-hours-rule" if moment.in_business_hours else "after-hours-rule")
 
 
+@dataclass(frozen=True)
+class Answered:
+    """How one extension answers a call by itself: the rule that takes it, who rings when
+    and how it ends. ``hands_over`` marks a rule that passes the call on at once (v1
+    TransferToExtension, a v2 Terminate dispatching ending in an extension): its ``then``
+    is the Transfer that :func:`follow_transfers` follows."""
+
+    rule: RuleRef
+    action: str
+    steps: tuple[RingStep, ...]
+    then: FinalAction
+    hands_over: bool = False
+
+
+def follow_transfers(
+    extension_id: str,
+    time_zone: str,
+    local: datetime,
+    first: Answered,
+    answer_at: Callable[[str], Answered | None],
+) -> CallFlow:
+    """The whole flow of a call that ``first`` answers at ``extension_id``.
+
+    Every hand-over is followed into its target through ``answer_at`` (the same call
+    answered at that extension; None when it is missing or outside the account). A
+    hand-over back to an extension already in the chain is reported as a loop, and the
+    call is disconnected; so are a missing target and more than ``MAX_TRANSFERS`` hops.
+    Both engines (v1 answering rules, v2 comm handling) end here.
+    """
+    chain = [extension_id]
+    hops: list[TransferHop] = []
+    loop: tuple[str, ...] | None = None
+    current = first
+    ended: FinalAction | None = None
+    while current.hands_over and current.then.target:
+        target_id = current.then.target
+        if target_id in chain:
+            loop = (*chain, target_id)
+            ended = FinalAction("Disconnect", 0, reason="transfer loop: " + " → ".join(loop))
+            break
+        if len(hops) >= MAX_TRANSFERS:
+            reason = f"more than {MAX_TRANSFERS} transfers in a row"
+            ended = FinalAction("Disconnect", 0, reason=reason)
+            break
+        following = answer_at(target_id)
+        if following is None:
+            ended = FinalAction("Disconnect", 0, reason=f"extension {target_id} not found")
+            break
+        chain.append(target_id)
+        hops.append(TransferHop(target_id, 0, following.rule, following.action))
+        current = following
+    return CallFlow(
+        extension_id=extension_id,
+        time_zone=time_zone,
+        local_time=local,
+        rule=first.rule,
+        action=first.action,
+        steps=() if ended is not None else current.steps,
+        then=ended if ended is not None else current.then,
+        transfers=tuple(hops),
+        loop=loop,
+    )
+
+
+def answer_here(
+    handling: ExtensionCallHandling, call: Call, *, region: str = DEFAULT_REGION
+) -> Answered:
+    """How ``handling``'s extension answers ``call`` by itself (transfers not followed)."""
+    rule = select_rule(handling, call, region=region)
+    ref, action = RuleRef.of(rule), rule.call_handling_action
+    if action == "TransferToExtension":
+        target_id = rule.transfer_extension_id
+        if not target_id:
+            reason = "transfer.extension.id is not set"
+            return Answered(ref, action, (), FinalAction("Disconnect", 0, reason=reason))
+        return Answered(ref, action, (), FinalAction("Transfer", 0, target_id), hands_over=True)
+    steps, then = answer(rule, handling.extension.id, handling.forwarding_numbers, region=region)
+    return Answered(ref, action, tuple(steps), then)
+
+
 def simulate(
     handling: ExtensionCallHandling,
     call: Call,
@@ -189,46 +272,17 @@ def simulate(
     first_local = local_time(call.at, handling.time_zone)
     # Pin the instant once, so a transfer to an extension in another zone keeps it.
     call = Call(first_local, call.caller, call.called)
-    first_rule = select_rule(handling, call, region=region)
-    chain = [handling.extension.id]
-    hops: list[TransferHop] = []
-    loop: tuple[str, ...] | None = None
-    current, rule = handling, first_rule
-    steps: list[RingStep] = []
-    then: FinalAction | None = None
-    while rule.call_handling_action == "TransferToExtension":
-        target_id = rule.transfer_extension_id
-        if not target_id:
-            then = FinalAction("Disconnect", 0, reason="transfer.extension.id is not set")
-            break
-        if target_id in chain:
-            loop = (*chain, target_id)
-            then = FinalAction("Disconnect", 0, reason="transfer loop: " + " → ".join(loop))
-            break
-        if len(hops) >= MAX_TRANSFERS:
-            reason = f"more than {MAX_TRANSFERS} transfers in a row"
-            then = FinalAction("Disconnect", 0, reason=reason)
-            break
-        target = load_extension(target_id)
-        if target is None:
-            then = FinalAction("Disconnect", 0, reason=f"extension {target_id} not found")
-            break
-        chain.append(target_id)
-        current = target
-        rule = select_rule(current, call, region=region)
-        hops.append(TransferHop(target_id, 0, RuleRef.of(rule), rule.call_handling_action))
-    if then is None:
-        steps, then = answer(rule, current.extension.id, current.forwarding_numbers, region=region)
-    return CallFlow(
-        extension_id=handling.extension.id,
-        time_zone=handling.time_zone,
-        local_time=first_local,
-        rule=RuleRef.of(first_rule),
-        action=first_rule.call_handling_action,
-        steps=tuple(steps),
-        then=then,
-        transfers=tuple(hops),
-        loop=loop,
+
+    def answer_at(extension_id: str) -> Answered | None:
+        target = load_extension(extension_id)
+        return None if target is None else answer_here(target, call, region=region)
+
+    return follow_transfers(
+        handling.extension.id,
+        handling.time_zone,
+        first_local,
+        answer_here(handling, call, region=region),
+        answer_at,
     )
 
 

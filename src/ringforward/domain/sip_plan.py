@@ -105,7 +105,8 @@ def sip_plan(
     """
     ms_per_second = 1000 * seconds_per_ring / SECONDS_PER_RING
     stages: list[Stage] = []
-    chain = [flow.extension_id]
+    # Hand-overs the engine already followed are part of the chain.
+    chain = [flow.extension_id, *(hop.extension_id for hop in flow.transfers)]
     offset_ms = 0
     current = flow
     while True:
@@ -128,7 +129,7 @@ def sip_plan(
             if following is None:
                 reason = f"extension {then.target} not found"
                 return SipPlan(flow.extension_id, tuple(stages), "Disconnect", reason)
-            chain.append(then.target)
+            chain += [then.target, *(hop.extension_id for hop in following.transfers)]
             current, offset_ms = following, at_ms
             continue
         return SipPlan(flow.extension_id, tuple(stages), "Disconnect", then.reason)

@@ -6,12 +6,12 @@ so the simulate document, the CLI and the portal timeline are shared.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ringforward.domain.callflow import Call, CallFlow, RuleRef
+from ringforward.domain.callflow import Answered, Call, CallFlow, RuleRef, follow_transfers
 from ringforward.domain.comm_handling.model import (
     AFTER_HOURS,
     ALL_DESKTOP,
@@ -219,23 +219,64 @@ def final_action(
     return FinalAction("Disconnect", at)
 
 
-def simulate_enhanced(
+def answer_enhanced(
     handling: EnhancedCallHandling, call: Call, *, region: str = DEFAULT_REGION
-) -> CallFlow:
-    local = local_time(call.at, handling.time_zone)
-    rule, dispatching = select(handling, Call(local, call.caller, call.called), region=region)
+) -> Answered:
+    """How the extension answers ``call`` by itself. A Terminate dispatching that ends in
+    an extension hands the call over at once, like v1's TransferToExtension; a transfer
+    after ring groups is where the flow ends, like v1's missed-call ConnectToExtension."""
+    rule, dispatching = select(handling, call, region=region)
+    kind = dispatching["type"]
     steps = (
-        []
-        if dispatching["type"] == "Terminate"
-        else ring_steps(dispatching, handling.extension_id, region=region)
+        [] if kind == "Terminate" else ring_steps(dispatching, handling.extension_id, region=region)
     )
     end = max((step.end for step in steps), default=0)
-    return CallFlow(
-        extension_id=handling.extension_id,
-        time_zone=handling.time_zone,
-        local_time=local,
-        rule=rule,
-        action=dispatching["type"],
-        steps=tuple(steps),
-        then=final_action(dispatching, handling.extension_id, end, region=region),
+    then = final_action(dispatching, handling.extension_id, end, region=region)
+    hands_over = kind == "Terminate" and then.action == "Transfer"
+    return Answered(rule, kind, tuple(steps), then, hands_over)
+
+
+def _nobody(_extension_id: str) -> EnhancedCallHandling | None:
+    return None
+
+
+def simulate_enhanced(
+    handling: EnhancedCallHandling,
+    call: Call,
+    *,
+    load_extension: Callable[[str], EnhancedCallHandling | None] = _nobody,
+    region: str = DEFAULT_REGION,
+) -> CallFlow:
+    """The whole flow of ``call``, hand-overs followed through ``load_extension`` (None
+    for an extension that is missing or outside the account) exactly as v1 does."""
+    local = local_time(call.at, handling.time_zone)
+    # Pin the instant once, so a transfer to an extension in another zone keeps it.
+    call = Call(local, call.caller, call.called)
+
+    def answer_at(extension_id: str) -> Answered | None:
+        target = load_extension(extension_id)
+        return None if target is None else answer_enhanced(target, call, region=region)
+
+    return follow_transfers(
+        handling.extension_id,
+        handling.time_zone,
+        local,
+        answer_enhanced(handling, call, region=region),
+        answer_at,
     )
+
+
+def transfer_targets(handling: EnhancedCallHandling) -> set[str]:
+    """Every extension a TerminatingAction of this extension's rules could transfer to."""
+    dispatchings = [
+        *handling.state_rules.values(),
+        *(rule["dispatching"] for rule in handling.interaction_rules),
+    ]
+    return {
+        target["extension"]["id"]
+        for dispatching in dispatchings
+        for action in dispatching["actions"]
+        if action["type"] == "TerminatingAction"
+        for target in action["targets"]
+        if target["type"] == "ExtensionTerminatingTarget"
+    }
