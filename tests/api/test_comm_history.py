@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from tests.api.test_history import assert_matches_schema
 from tests.support.comm_rest import (
     ENHANCED,
     ENHANCED_USER,
@@ -36,10 +37,14 @@ def _set(client: httpx.Client, number: str) -> str:
     return response.headers["ETag"]
 
 
-def test_state_rule_history_lists_changes_and_revert_restores(user: httpx.Client) -> None:
+def test_state_rule_history_lists_changes_and_revert_restores(
+    shared_server: LiveServer, user: httpx.Client
+) -> None:
     _set(user, "+12125550141")
     _set(user, "+12125550142")
     history = user.get(f"{RULE}/history").json()
+    # Both answers are the ones the published OpenAPI document describes.
+    assert_matches_schema(shared_server.base_url, history, "CommStateRuleHistory")
     versions = [r["version"] for r in history["records"]]
     assert versions == sorted(versions, reverse=True) and len(versions) >= 2
     newest = history["records"][0]
@@ -48,12 +53,17 @@ def test_state_rule_history_lists_changes_and_revert_restores(user: httpx.Client
     assert newest["actor"]["id"] == ENHANCED_USER_EXT
     reverted = user.post(f"{RULE}/history/{newest['version']}/revert")
     assert reverted.status_code == 200, reverted.text
+    assert_matches_schema(shared_server.base_url, reverted.json(), "CommStateBasedRuleResource")
+    # The revert answers the resource a GET of the rule answers.
+    assert reverted.json() == user.get(RULE).json()
     assert group_numbers(user.get(RULE).json()["dispatching"]) == [["+12125550141"]]
     # The revert is a change of its own.
     assert user.get(f"{RULE}/history").json()["records"][0]["version"] == newest["version"] + 1
 
 
-def test_interaction_rule_history_and_bad_versions(user: httpx.Client) -> None:
+def test_interaction_rule_history_and_bad_versions(
+    shared_server: LiveServer, user: httpx.Client
+) -> None:
     rules = f"{v2()}/voice/interaction-rules"
     created = user.post(
         rules,
@@ -69,7 +79,12 @@ def test_interaction_rule_history_and_bad_versions(user: httpx.Client) -> None:
     records = user.get(f"{path}/history").json()["records"]
     assert [r["version"] for r in records] == [2, 1]
     assert records[1]["before"] is None
-    assert user.post(f"{path}/history/2/revert").json()["displayName"] == "Old"
+    history = user.get(f"{path}/history").json()
+    assert_matches_schema(shared_server.base_url, history, "CommInteractionRuleHistory")
+    reverted = user.post(f"{path}/history/2/revert").json()
+    assert reverted["displayName"] == "Old"
+    assert_matches_schema(shared_server.base_url, reverted, "CommInteractionRuleResource")
+    assert reverted == user.get(path).json()
     assert_ringcentral_error(user.post(f"{path}/history/1/revert"), 400, "version")
     assert_ringcentral_error(user.post(f"{path}/history/99/revert"), 404, "version")
     assert_ringcentral_error(user.post(f"{path}/history/x/revert"), 400, "version")

@@ -20,6 +20,11 @@ NUMBER_REVERT = f"{NUMBER_HISTORY}/{{version}}/revert"
 HOURS_HISTORY = f"{EXTENSION}/business-hours/history"
 HOURS_REVERT = f"{HOURS_HISTORY}/{{version}}/revert"
 SIMULATE = f"{EXTENSION}/call-flow/simulate"
+V2 = "/restapi/v2/accounts/{accountId}/extensions/{extensionId}/comm-handling/voice"
+STATE_RULE_HISTORY = f"{V2}/state-rules/{{stateId}}/history"
+STATE_RULE_REVERT = f"{STATE_RULE_HISTORY}/{{version}}/revert"
+INTERACTION_RULE_HISTORY = f"{V2}/interaction-rules/{{ruleId}}/history"
+INTERACTION_RULE_REVERT = f"{INTERACTION_RULE_HISTORY}/{{version}}/revert"
 # Throttling groups of our own operations (RingCentral's habit: reads Light, writes Medium).
 EXTENSION_GROUPS = {
     ("patch", RULE): "Medium",
@@ -30,6 +35,10 @@ EXTENSION_GROUPS = {
     ("get", HOURS_HISTORY): "Light",
     ("post", HOURS_REVERT): "Medium",
     ("post", SIMULATE): "Light",
+    ("get", STATE_RULE_HISTORY): "Light",
+    ("post", STATE_RULE_REVERT): "Medium",
+    ("get", INTERACTION_RULE_HISTORY): "Light",
+    ("post", INTERACTION_RULE_REVERT): "Medium",
 }
 
 
@@ -57,6 +66,32 @@ def _change_schema(what: str, schema: str) -> dict[str, Any]:
             "actor": _ref("schemas", "AnsweringRuleChangeActor"),
             "before": _nullable(_ref("schemas", schema)),
             "after": _nullable(_ref("schemas", schema)),
+        },
+    }
+
+
+def _comm_change_schema(what: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": f"One change of {what}, as recorded in the audit trail.",
+        "required": ["version", "at", "actor", "before", "after"],
+        "properties": {
+            "version": {"type": "integer", "minimum": 1, "description": "Version it made."},
+            "at": {"type": "string", "format": "date-time"},
+            "actor": _ref("schemas", "CommChangeActor"),
+            "before": _nullable(schema),
+            "after": _nullable(schema),
+        },
+    }
+
+
+def _comm_history_schema(change: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["records", "paging"],
+        "properties": {
+            "records": {"type": "array", "items": _ref("schemas", change)},
+            "paging": _ref("schemas", "EnumeratedPagingModel"),
         },
     }
 
@@ -117,6 +152,49 @@ _SCHEMAS: dict[str, Any] = {
     "ForwardingNumberHistory": _history_schema("ForwardingNumberChange"),
     "BusinessHoursChange": _change_schema("business hours", "GetUserBusinessHoursResponse"),
     "BusinessHoursHistory": _history_schema("BusinessHoursChange"),
+    "CommChangeActor": {
+        "type": "object",
+        "description": "The extension that made the change.",
+        "required": ["id"],
+        "properties": {"id": {"type": "string"}},
+    },
+    "CommStateRuleChange": _comm_change_schema(
+        "a state rule",
+        {
+            "type": "object",
+            "required": ["dispatching"],
+            "properties": {"dispatching": _ref("schemas", "CommStateDispatchingResource")},
+        },
+    ),
+    "CommStateRuleHistory": _comm_history_schema("CommStateRuleChange"),
+    "CommInteractionRuleRecord": {
+        "type": "object",
+        "description": (
+            "An interaction rule as it was stored: as CommInteractionRuleResource, except "
+            "that a State condition names its state by id only."
+        ),
+        "required": ["id", "displayName", "enabled", "conditions", "dispatching"],
+        "properties": {
+            "id": {"type": "string"},
+            "displayName": {"type": "string"},
+            "enabled": {"type": "boolean"},
+            "conditions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["type"],
+                    "properties": {
+                        "type": {"type": "string", "enum": ["Interaction", "Schedule", "State"]}
+                    },
+                },
+            },
+            "dispatching": _ref("schemas", "CommInteractionDispatchingResource"),
+        },
+    },
+    "CommInteractionRuleChange": _comm_change_schema(
+        "an interaction rule", _ref("schemas", "CommInteractionRuleRecord")
+    ),
+    "CommInteractionRuleHistory": _comm_history_schema("CommInteractionRuleChange"),
     "CallFlowRequest": {
         "type": "object",
         "description": "The call to simulate; every field is optional (`at` defaults to now).",
@@ -209,8 +287,46 @@ _NUMBER_PARAMS = [*_EXTENSION_PARAMS, _ref("parameters", "ForwardingNumberId")]
 _PAGING = [_ref("parameters", "Page"), _ref("parameters", "PerPage")]
 
 
+_STATE_RULE_PARAMS = [*_EXTENSION_PARAMS, _ref("parameters", "CommStateId")]
+_INTERACTION_RULE_PARAMS = [*_EXTENSION_PARAMS, _ref("parameters", "CommRuleId")]
+_V2_IF_MATCH = {**_IF_MATCH, "description": "The rule's `ETag`; refused with 412 when stale."}
+
+
+def _comm_history_paths() -> dict[tuple[str, str], dict[str, Any]]:
+    """History and revert of v2 state rules and interaction rules."""
+    state_rule = _json(_ref("schemas", "CommStateBasedRuleResource"))
+    interaction_rule = _json(_ref("schemas", "CommInteractionRuleResource"))
+    return {
+        ("get", STATE_RULE_HISTORY): _operation(
+            "listVoiceStateBasedRuleHistory",
+            "The changes of a state rule, newest first",
+            [*_STATE_RULE_PARAMS, *_PAGING],
+            responses=_responses(_json(_ref("schemas", "CommStateRuleHistory"))),
+        ),
+        ("post", STATE_RULE_REVERT): _operation(
+            "revertVoiceStateBasedRuleChange",
+            "Restore the state rule as it was before a change, as a new change",
+            [*_STATE_RULE_PARAMS, _VERSION, _V2_IF_MATCH],
+            responses=_responses(state_rule),
+        ),
+        ("get", INTERACTION_RULE_HISTORY): _operation(
+            "listVoiceInteractionRuleHistory",
+            "The changes of an interaction rule, newest first (also of a deleted one)",
+            [*_INTERACTION_RULE_PARAMS, *_PAGING],
+            responses=_responses(_json(_ref("schemas", "CommInteractionRuleHistory"))),
+        ),
+        ("post", INTERACTION_RULE_REVERT): _operation(
+            "revertVoiceInteractionRuleChange",
+            "Restore the interaction rule as it was before a change, as a new change",
+            [*_INTERACTION_RULE_PARAMS, _VERSION, _V2_IF_MATCH],
+            responses=_responses(interaction_rule),
+        ),
+    }
+
+
 def _extension_paths() -> dict[tuple[str, str], dict[str, Any]]:
     return {
+        **_comm_history_paths(),
         ("patch", RULE): _operation(
             "patchAnsweringRule",
             "Change an answering rule with an RFC 6902 JSON Patch",

@@ -8,7 +8,7 @@ from typing import Any
 
 from ringforward.domain.comm_handling.dispatching import normalize_dispatching
 from ringforward.domain.comm_handling.interaction import interaction_rule
-from ringforward.domain.comm_handling.model import STATE_RULE
+from ringforward.domain.comm_handling.model import STATE, STATE_RULE
 from ringforward.domain.errors import ValidationError, not_found
 from ringforward.service.access import Principal
 from ringforward.service.comm_common import (
@@ -17,6 +17,7 @@ from ringforward.service.comm_common import (
     enhanced_scope,
     save,
 )
+from ringforward.service.comm_interaction import expanded_rule
 from ringforward.store.comm_handling import StoredItem
 from ringforward.store.database import Database
 
@@ -69,8 +70,11 @@ async def revert(
     version: int,
     *,
     if_match: str | None = None,
-) -> StoredItem:
-    """Restore the resource as it was before change ``version``, as a change of its own."""
+) -> tuple[StoredItem, StoredItem | None]:
+    """Restore the resource as it was before change ``version``, as a change of its own.
+
+    Answers the item as a read answers it: an interaction rule with its State conditions
+    expanded; a state rule with its state (the resource embeds it)."""
     async with enhanced_scope(db, principal, account_ref, extension_ref, writing=True) as scope:
         current = await scope.repos.comm.item(scope.extension.id, kind, item_id)
         if current is None:
@@ -93,4 +97,7 @@ async def revert(
         else:
             document, refs = interaction_rule(item_id, earlier, region=scope.account.country)
         await check_references(scope, refs)
-        return await save(scope, current, document)
+        saved = await save(scope, current, document)
+        if kind != STATE_RULE:
+            return await expanded_rule(scope, saved), None
+        return saved, await scope.repos.comm.item(scope.extension.id, STATE, item_id)

@@ -16,6 +16,7 @@ from ringforward.api.routes.comm_common import (
     item_response,
     v2_page,
 )
+from ringforward.api.routes.comm_states import state_rule_json
 from ringforward.api.routes.generation_guard import enhanced_only
 from ringforward.api.routes.history import iso_time
 from ringforward.domain.comm_handling.model import INTERACTION_RULE, STATE_RULE
@@ -74,7 +75,7 @@ def _register(kind: str) -> None:
         itemId: str,
         version: str,
     ) -> JSONResponse:
-        item = await use_cases.revert(
+        item, state = await use_cases.revert(
             db,
             caller,
             accountId,
@@ -84,7 +85,9 @@ def _register(kind: str) -> None:
             parse_version(version),
             if_match=if_match(request),
         )
-        return item_response(request, _wrap(kind, item.document) or {}, item)
+        # The same resource a GET of the rule answers.
+        body = item.document if state is None else state_rule_json(item, state)
+        return item_response(request, body, item)
 
 
 _register(STATE_RULE)
