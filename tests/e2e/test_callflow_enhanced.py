@@ -6,7 +6,14 @@ import json
 import subprocess
 import sys
 
-from tests.support.comm_rest import ENHANCED, ENHANCED_ADMIN_EXT, ring_group, root_client, v2
+from tests.support.comm_rest import (
+    ENHANCED,
+    ENHANCED_ADMIN_EXT,
+    ENHANCED_USER_EXT,
+    ring_group,
+    root_client,
+    v2,
+)
 from tests.support.servers import LiveServer
 
 SIMULATE = f"/account/~/extension/{ENHANCED_ADMIN_EXT}/call-flow/simulate"
@@ -74,3 +81,73 @@ def test_a_patched_ring_group_shows_in_simulate_and_the_cli(shared_server: LiveS
         "target": ENHANCED_ADMIN_EXT,
         "reason": None,
     }
+
+
+def test_a_v2_transfer_is_followed_by_the_api_and_the_cli(shared_server: LiveServer) -> None:
+    """An interaction rule that hands one caller over to the colleague: both edges show the
+    call continuing with the colleague's own v2 call handling, as v1 would."""
+    caller = "+12065550177"
+    with root_client(shared_server, ENHANCED) as client:
+        created = client.post(
+            f"{v2()}/voice/interaction-rules",
+            json={
+                "displayName": "To my colleague",
+                "enabled": True,
+                "conditions": [
+                    {
+                        "type": "Interaction",
+                        "from": [{"phoneNumber": caller, "name": "x"}],
+                        "to": [],
+                    }
+                ],
+                "dispatching": {
+                    "type": "Terminate",
+                    "actions": [
+                        {
+                            "type": "TerminatingAction",
+                            "targets": [
+                                {
+                                    "type": "ExtensionTerminatingTarget",
+                                    "dispatchingType": "Terminating",
+                                    "extension": {"id": ENHANCED_USER_EXT},
+                                }
+                            ],
+                        }
+                    ],
+                },
+            },
+        )
+        assert created.status_code == 201, created.text
+        try:
+            with shared_server.client(ENHANCED) as rest:
+                api = rest.post(SIMULATE, json={"at": WEEKDAY_10AM, "from": caller}).json()
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "ringforward.cli.main",
+                    "simulate",
+                    "--extension",
+                    ENHANCED_ADMIN_EXT,
+                    "--at",
+                    WEEKDAY_10AM,
+                    "--from",
+                    caller,
+                    "--json",
+                    "--db",
+                    shared_server.db_url,
+                ],
+                capture_output=True,
+                text=True,
+            )
+        finally:
+            client.delete(f"{v2()}/voice/interaction-rules/{created.json()['id']}")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == api
+    assert api["rule"]["id"] == created.json()["id"]
+    assert [(hop["extension"], hop["at"], hop["rule"]["id"]) for hop in api["transfers"]] == [
+        (ENHANCED_USER_EXT, 0, "work-hours")
+    ]
+    assert {step["extension"] for step in api["steps"]} == {ENHANCED_USER_EXT}
+    assert api["then"]["action"] == "Voicemail" and api["then"]["target"] == ENHANCED_USER_EXT
+    assert api["loop"] is None
