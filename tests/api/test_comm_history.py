@@ -100,3 +100,75 @@ def test_a_colleague_cannot_read_the_history(shared_server: LiveServer) -> None:
     with root_client(shared_server, ENHANCED_USER) as user:
         response = user.get(f"{v2('22222232')}/voice/state-rules/work-hours/history")
         assert_ringcentral_error(response, 403)
+
+
+def test_state_history_lists_changes_and_revert_restores(
+    shared_server: LiveServer, user: httpx.Client
+) -> None:
+    dnd = f"{v2()}/states/dnd"
+    assert user.patch(dnd, json={"enabled": True}).status_code == 200
+    assert user.patch(dnd, json={"enabled": False}).status_code == 200
+    history = user.get(f"{dnd}/history").json()
+    assert_matches_schema(shared_server.base_url, history, "CommStateHistory")
+    newest = history["records"][0]
+    assert (newest["before"]["enabled"], newest["after"]["enabled"]) == (True, False)
+    reverted = user.post(f"{dnd}/history/{newest['version']}/revert")
+    assert reverted.status_code == 200, reverted.text
+    assert_matches_schema(shared_server.base_url, reverted.json(), "CommStateResource")
+    assert reverted.json() == user.get(dnd).json() and reverted.json()["enabled"] is True
+    again = user.get(f"{dnd}/history").json()["records"][0]
+    assert again["version"] == newest["version"] + 1
+    # Undo the undo: the state is back as the test found it.
+    assert user.post(f"{dnd}/history/{again['version']}/revert").json()["enabled"] is False
+
+
+def test_reverting_work_hours_schedule_brings_after_hours_back_and_away(
+    user: httpx.Client,
+) -> None:
+    work = f"{v2()}/states/work-hours"
+    weekly = {"monday": [{"startTime": "09:00:00", "endTime": "17:00:00"}]}
+    schedule = [
+        {
+            "type": "Schedule",
+            "schedule": {"triggers": [{"triggerType": "Weekly", "ranges": weekly}]},
+        }
+    ]
+
+    def state_ids() -> list[str]:
+        return [s["id"] for s in user.get(f"{v2()}/states").json()["records"]]
+
+    assert "after-hours" not in state_ids()  # the user's work hours are 24/7
+    scheduled = user.patch(work, json={"conditions": schedule})
+    assert scheduled.status_code == 200, scheduled.text
+    assert "after-hours" in state_ids()
+    version = user.get(f"{work}/history").json()["records"][0]["version"]
+    reverted = user.post(f"{work}/history/{version}/revert")
+    assert reverted.status_code == 200, reverted.text
+    assert reverted.json()["conditions"] == []
+    assert "after-hours" not in state_ids()
+    # Reverting the revert schedules work-hours again, and after-hours comes back.
+    assert user.post(f"{work}/history/{version + 1}/revert").json()["conditions"] == schedule
+    assert "after-hours" in state_ids()
+    assert_ringcentral_error(user.post(f"{v2()}/states/after-hours/history/1/revert"), 404)
+    user.post(f"{work}/history/{version}/revert").raise_for_status()
+    assert "after-hours" not in state_ids()
+
+
+def test_after_hours_history_keeps_counting_when_it_comes_back(user: httpx.Client) -> None:
+    work = f"{v2()}/states/work-hours"
+    weekly = {"tuesday": [{"startTime": "08:00:00", "endTime": "12:00:00"}]}
+    schedule = [
+        {
+            "type": "Schedule",
+            "schedule": {"triggers": [{"triggerType": "Weekly", "ranges": weekly}]},
+        }
+    ]
+    always = [
+        {"type": "Schedule", "schedule": {"triggers": [{"triggerType": "Weekly", "ranges": {}}]}}
+    ]
+    for conditions in (schedule, always, schedule, always):
+        assert user.patch(work, json={"conditions": conditions}).status_code == 200
+    for path in ("states/after-hours", "voice/state-rules/after-hours"):
+        versions = [r["version"] for r in user.get(f"{v2()}/{path}/history").json()["records"]]
+        assert len(versions) >= 4
+        assert versions == sorted(set(versions), reverse=True), (path, versions)

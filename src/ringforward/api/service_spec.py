@@ -20,10 +20,12 @@ NUMBER_REVERT = f"{NUMBER_HISTORY}/{{version}}/revert"
 HOURS_HISTORY = f"{EXTENSION}/business-hours/history"
 HOURS_REVERT = f"{HOURS_HISTORY}/{{version}}/revert"
 SIMULATE = f"{EXTENSION}/call-flow/simulate"
-V2 = "/restapi/v2/accounts/{accountId}/extensions/{extensionId}/comm-handling/voice"
-STATE_RULE_HISTORY = f"{V2}/state-rules/{{stateId}}/history"
+V2 = "/restapi/v2/accounts/{accountId}/extensions/{extensionId}/comm-handling"
+STATE_HISTORY = f"{V2}/states/{{stateId}}/history"
+STATE_REVERT = f"{STATE_HISTORY}/{{version}}/revert"
+STATE_RULE_HISTORY = f"{V2}/voice/state-rules/{{stateId}}/history"
 STATE_RULE_REVERT = f"{STATE_RULE_HISTORY}/{{version}}/revert"
-INTERACTION_RULE_HISTORY = f"{V2}/interaction-rules/{{ruleId}}/history"
+INTERACTION_RULE_HISTORY = f"{V2}/voice/interaction-rules/{{ruleId}}/history"
 INTERACTION_RULE_REVERT = f"{INTERACTION_RULE_HISTORY}/{{version}}/revert"
 # Throttling groups of our own operations (RingCentral's habit: reads Light, writes Medium).
 EXTENSION_GROUPS = {
@@ -35,6 +37,8 @@ EXTENSION_GROUPS = {
     ("get", HOURS_HISTORY): "Light",
     ("post", HOURS_REVERT): "Medium",
     ("post", SIMULATE): "Light",
+    ("get", STATE_HISTORY): "Light",
+    ("post", STATE_REVERT): "Medium",
     ("get", STATE_RULE_HISTORY): "Light",
     ("post", STATE_RULE_REVERT): "Medium",
     ("get", INTERACTION_RULE_HISTORY): "Light",
@@ -158,6 +162,8 @@ _SCHEMAS: dict[str, Any] = {
         "required": ["id"],
         "properties": {"id": {"type": "string"}},
     },
+    "CommStateChange": _comm_change_schema("a state", _ref("schemas", "CommStateResource")),
+    "CommStateHistory": _comm_history_schema("CommStateChange"),
     "CommStateRuleChange": _comm_change_schema(
         "a state rule",
         {
@@ -288,15 +294,28 @@ _PAGING = [_ref("parameters", "Page"), _ref("parameters", "PerPage")]
 
 
 _STATE_RULE_PARAMS = [*_EXTENSION_PARAMS, _ref("parameters", "CommStateId")]
+_STATE_UPDATE_PARAMS = [*_EXTENSION_PARAMS, _ref("parameters", "CommUpdateStateId")]
 _INTERACTION_RULE_PARAMS = [*_EXTENSION_PARAMS, _ref("parameters", "CommRuleId")]
-_V2_IF_MATCH = {**_IF_MATCH, "description": "The rule's `ETag`; refused with 412 when stale."}
+_V2_IF_MATCH = {**_IF_MATCH, "description": "The resource's `ETag`; 412 when it is stale."}
 
 
 def _comm_history_paths() -> dict[tuple[str, str], dict[str, Any]]:
-    """History and revert of v2 state rules and interaction rules."""
+    """History and revert of v2 states, state rules and interaction rules."""
     state_rule = _json(_ref("schemas", "CommStateBasedRuleResource"))
     interaction_rule = _json(_ref("schemas", "CommInteractionRuleResource"))
     return {
+        ("get", STATE_HISTORY): _operation(
+            "listCicStateHistory",
+            "The changes of a state, newest first",
+            [*_STATE_RULE_PARAMS, *_PAGING],
+            responses=_responses(_json(_ref("schemas", "CommStateHistory"))),
+        ),
+        ("post", STATE_REVERT): _operation(
+            "revertCicStateChange",
+            "Restore the state as it was before a change, as a new change",
+            [*_STATE_UPDATE_PARAMS, _VERSION, _V2_IF_MATCH],
+            responses=_responses(_json(_ref("schemas", "CommStateResource"))),
+        ),
         ("get", STATE_RULE_HISTORY): _operation(
             "listVoiceStateBasedRuleHistory",
             "The changes of a state rule, newest first",
