@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+from tests.api.test_history import assert_matches_schema
 from tests.support.comm_rest import (
     ENHANCED,
     ENHANCED_ADMIN_EXT,
@@ -144,6 +145,8 @@ def test_a_v2_transfer_is_followed_by_the_api_and_the_cli(shared_server: LiveSer
             client.delete(f"{v2()}/voice/interaction-rules/{created.json()['id']}")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == api
+    # The answer is the one the published OpenAPI document describes, hops included.
+    assert_matches_schema(shared_server.base_url, api, "CallFlowSimulation")
     assert api["rule"]["id"] == created.json()["id"]
     assert [(hop["extension"], hop["at"], hop["rule"]["id"]) for hop in api["transfers"]] == [
         (ENHANCED_USER_EXT, 0, "work-hours")

@@ -215,7 +215,11 @@ _SCHEMAS: dict[str, Any] = {
         "required": ["id", "type", "name"],
         "properties": {
             "id": {"type": "string"},
-            "type": {"type": "string", "enum": ["BusinessHours", "AfterHours", "Custom"]},
+            # The last two answer on enhanced (v2) extensions.
+            "type": {
+                "type": "string",
+                "enum": ["BusinessHours", "AfterHours", "Custom", "StateRule", "InteractionRule"],
+            },
             "name": {"type": "string"},
         },
     },
@@ -250,6 +254,30 @@ _SCHEMAS: dict[str, Any] = {
             "action": {"type": "string"},
             "steps": {"type": "array", "items": _ref("schemas", "CallFlowStep")},
             "then": _ref("schemas", "CallFlowEnding"),
+            "extension": {"type": "string", "description": "The extension called."},
+            "timeZone": {"type": "string"},
+            "localTime": {"type": "string", "format": "date-time"},
+            "transfers": {
+                "type": "array",
+                "description": "Each extension the call was handed over to, in order.",
+                "items": _ref("schemas", "CallFlowTransfer"),
+            },
+            "loop": {
+                "type": "array",
+                "nullable": True,
+                "description": "The extensions of a transfer loop, the repeated one last.",
+                "items": {"type": "string"},
+            },
+        },
+    },
+    "CallFlowTransfer": {
+        "type": "object",
+        "required": ["extension", "at", "rule", "action"],
+        "properties": {
+            "extension": {"type": "string"},
+            "at": {"type": "integer", "minimum": 0},
+            "rule": _ref("schemas", "CallFlowRuleRef"),
+            "action": {"type": "string"},
         },
     },
 }
