@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from ringforward.domain.comm_handling.model import voicemail_action
+from ringforward.domain.devices import Device
 from ringforward.domain.sip_plan import DeviceDirectory, Stage, Target, sip_plan
 from ringforward.service import callflow, comm_states, sip_routing
 from ringforward.service.access import Principal
@@ -16,6 +17,7 @@ from ringforward.service.enhanced_demo import (
     ENHANCED_USER_ID,
 )
 from ringforward.store.database import Database
+from ringforward.store.repositories import stored
 
 pytestmark = pytest.mark.anyio
 # Monday 10:00 in Los Angeles: inside the enhanced admin's work hours.
@@ -184,4 +186,30 @@ async def test_a_v2_hand_over_is_followed_alike_by_simulate_and_sip(db: Database
     assert (
         plan.reason
         == f"transfer loop: {ENHANCED_ADMIN_ID} → {ENHANCED_USER_ID} → {ENHANCED_ADMIN_ID}"
+    )
+
+
+async def test_a_coworker_target_rings_the_coworkers_apps(db: Database) -> None:
+    async with stored(db, writing=True) as repos:
+        await repos.devices.insert_device(
+            Device("80000232", ENHANCED_USER_ID, "SoftPhone", "User app", "u232", "a232", "pw")
+        )
+    coworker = {"type": "CoworkerRingTarget", "extension": {"id": ENHANCED_USER_ID}}
+    await set_work_hours(
+        db,
+        "~",
+        {
+            "type": "RingInOrder",
+            "actions": [
+                {**ring_group("+16505550111", duration=10), "targets": [coworker]},
+                voicemail_action(),
+            ],
+        },
+    )
+    plan = await sip_routing.route_call(
+        db, called=ENHANCED_ADMIN_ID, caller=None, at=WEEKDAY, seconds_per_ring=1
+    )
+    assert plan.stages == (
+        Stage(0, 2000, (Target("device", "u232"),)),
+        Stage(2000, None, (Target("voicemail", ENHANCED_ADMIN_ID),)),
     )

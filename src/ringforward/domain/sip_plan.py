@@ -18,6 +18,7 @@ from typing import Literal
 
 from ringforward.domain.callflow import APPS, CallFlow, RingStep
 from ringforward.domain.model import SECONDS_PER_RING
+from ringforward.domain.ring_timeline import coworker_id
 
 TargetKind = Literal["device", "gateway", "voicemail"]
 # A transfer that leads back into the chain, or more hops than this, ends the call.
@@ -61,8 +62,11 @@ class DeviceDirectory:
 def _step_targets(step: RingStep, directory: DeviceDirectory) -> list[Target]:
     targets: list[Target] = []
     for ring in step.ring:
-        if ring == APPS:
-            targets.extend(Target("device", user) for user in directory.apps(step.extension_id))
+        coworker = coworker_id(ring)
+        if ring == APPS or coworker is not None:
+            # A coworker rings on their apps, as the extension's own apps ring.
+            whose = coworker or step.extension_id
+            targets.extend(Target("device", user) for user in directory.apps(whose))
         else:
             targets.append(Target("gateway", ring))
     for device in step.devices:

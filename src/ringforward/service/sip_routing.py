@@ -9,6 +9,7 @@ from ringforward.domain.devices import Device
 from ringforward.domain.errors import not_found
 from ringforward.domain.model import Extension
 from ringforward.domain.phone import try_normalize
+from ringforward.domain.ring_timeline import coworker_id
 from ringforward.domain.sip_plan import DeviceDirectory, SipPlan, sip_plan
 from ringforward.service.callflow import load_reachable, parse_call
 from ringforward.store.database import Database
@@ -63,10 +64,21 @@ async def route_call(
             region=region,
         )
         reachable = await load_reachable(repo, account, extension)
-        devices = await repo.devices.devices_of(list(reachable.extension_ids))
+        flows = {ext: reachable.flow(ext, call) for ext in reachable.extension_ids}
+        # Whose devices can ring: every extension a transfer reaches, and every coworker
+        # a ring group names.
+        ringing = set(flows) | {
+            coworker
+            for flow in flows.values()
+            if flow is not None
+            for step in flow.steps
+            for entry in step.ring
+            if (coworker := coworker_id(entry)) is not None
+        }
+        devices = await repo.devices.devices_of(sorted(ringing))
 
     def flow_of(extension_id: str) -> CallFlow | None:
-        return reachable.flow(extension_id, call)
+        return flows.get(extension_id)
 
     return sip_plan(
         reachable.answer(call),

@@ -27,6 +27,7 @@ from ringforward.domain.model import DEFAULT_RING_COUNT, SECONDS_PER_RING, DateR
 from ringforward.domain.phone import DEFAULT_REGION
 from ringforward.domain.ring_timeline import (
     APPS,
+    COWORKER,
     Device,
     FinalAction,
     RingStep,
@@ -149,7 +150,7 @@ def _group_targets(action: dict[str, Any], region: str) -> tuple[list[str], list
         elif kind == "PhoneNumberRingTarget":
             entry = comparable_number(target["destination"]["phoneNumber"], region)
         elif kind == "CoworkerRingTarget":
-            entry = f"extension:{target['extension']['id']}"
+            entry = COWORKER + str(target["extension"]["id"])
         elif kind == "DeviceRingTarget":
             device_id = target["device"]["id"]
             devices.append(Device(device_id, device_id, target.get("name", device_id)))
