@@ -23,6 +23,16 @@ WEEKDAY_10AM = "2026-11-30T10:00:00-08:00"
 WEEKDAY_8PM = "2026-11-30T20:00:00-08:00"
 
 
+def cli_simulate(server: LiveServer, *extra: str) -> subprocess.CompletedProcess[str]:
+    """``ringforward simulate --json`` of the enhanced admin at 10:00 on a weekday."""
+    command = ["simulate", "--extension", ENHANCED_ADMIN_EXT, "--at", WEEKDAY_10AM, *extra]
+    return subprocess.run(
+        [sys.executable, "-m", "ringforward.cli.main", *command, "--json", "--db", server.db_url],
+        capture_output=True,
+        text=True,
+    )
+
+
 def _shape(flow: dict[str, object]) -> object:
     """What both generations must agree on: who rings when and how the call ends."""
     return (
@@ -56,23 +66,7 @@ def test_a_patched_ring_group_shows_in_simulate_and_the_cli(shared_server: LiveS
             json={"dispatching": {"type": "RingInOrder", "actions": actions}},
         )
         assert response.status_code == 200, response.text
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ringforward.cli.main",
-            "simulate",
-            "--extension",
-            ENHANCED_ADMIN_EXT,
-            "--at",
-            WEEKDAY_10AM,
-            "--json",
-            "--db",
-            shared_server.db_url,
-        ],
-        capture_output=True,
-        text=True,
-    )
+    result = cli_simulate(shared_server)
     assert result.returncode == 0, result.stderr
     flow = json.loads(result.stdout)
     assert (15, 25, ["+12125550160"]) in [(s["start"], s["end"], s["ring"]) for s in flow["steps"]]
@@ -122,25 +116,7 @@ def test_a_v2_transfer_is_followed_by_the_api_and_the_cli(shared_server: LiveSer
         try:
             with shared_server.client(ENHANCED) as rest:
                 api = rest.post(SIMULATE, json={"at": WEEKDAY_10AM, "from": caller}).json()
-            result = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "ringforward.cli.main",
-                    "simulate",
-                    "--extension",
-                    ENHANCED_ADMIN_EXT,
-                    "--at",
-                    WEEKDAY_10AM,
-                    "--from",
-                    caller,
-                    "--json",
-                    "--db",
-                    shared_server.db_url,
-                ],
-                capture_output=True,
-                text=True,
-            )
+            result = cli_simulate(shared_server, "--from", caller)
         finally:
             client.delete(f"{v2()}/voice/interaction-rules/{created.json()['id']}")
     assert result.returncode == 0, result.stderr

@@ -327,48 +327,59 @@ _INTERACTION_RULE_PARAMS = [*_EXTENSION_PARAMS, _ref("parameters", "CommRuleId")
 _V2_IF_MATCH = {**_IF_MATCH, "description": "The resource's `ETag`; 412 when it is stale."}
 
 
+@dataclass(frozen=True)
+class _CommHistory:
+    """History and revert of one kind of v2 resource."""
+
+    what: str
+    names: tuple[str, str]  # operationIds: list, revert
+    paths: tuple[str, str]
+    params: tuple[list[dict[str, Any]], list[dict[str, Any]]]
+    schemas: tuple[str, str]  # the history, the resource a revert answers
+
+
+_COMM_HISTORIES = (
+    _CommHistory(
+        "a state",
+        ("listCicStateHistory", "revertCicStateChange"),
+        (STATE_HISTORY, STATE_REVERT),
+        (_STATE_RULE_PARAMS, _STATE_UPDATE_PARAMS),
+        ("CommStateHistory", "CommStateResource"),
+    ),
+    _CommHistory(
+        "a state rule",
+        ("listVoiceStateBasedRuleHistory", "revertVoiceStateBasedRuleChange"),
+        (STATE_RULE_HISTORY, STATE_RULE_REVERT),
+        (_STATE_RULE_PARAMS, _STATE_RULE_PARAMS),
+        ("CommStateRuleHistory", "CommStateBasedRuleResource"),
+    ),
+    _CommHistory(
+        "an interaction rule",
+        ("listVoiceInteractionRuleHistory", "revertVoiceInteractionRuleChange"),
+        (INTERACTION_RULE_HISTORY, INTERACTION_RULE_REVERT),
+        (_INTERACTION_RULE_PARAMS, _INTERACTION_RULE_PARAMS),
+        ("CommInteractionRuleHistory", "CommInteractionRuleResource"),
+    ),
+)
+
+
 def _comm_history_paths() -> dict[tuple[str, str], dict[str, Any]]:
     """History and revert of v2 states, state rules and interaction rules."""
-    state_rule = _json(_ref("schemas", "CommStateBasedRuleResource"))
-    interaction_rule = _json(_ref("schemas", "CommInteractionRuleResource"))
-    return {
-        ("get", STATE_HISTORY): _operation(
-            "listCicStateHistory",
-            "The changes of a state, newest first",
-            [*_STATE_RULE_PARAMS, *_PAGING],
-            responses=_responses(_json(_ref("schemas", "CommStateHistory"))),
-        ),
-        ("post", STATE_REVERT): _operation(
-            "revertCicStateChange",
-            "Restore the state as it was before a change, as a new change",
-            [*_STATE_UPDATE_PARAMS, _VERSION, _V2_IF_MATCH],
-            responses=_responses(_json(_ref("schemas", "CommStateResource"))),
-        ),
-        ("get", STATE_RULE_HISTORY): _operation(
-            "listVoiceStateBasedRuleHistory",
-            "The changes of a state rule, newest first",
-            [*_STATE_RULE_PARAMS, *_PAGING],
-            responses=_responses(_json(_ref("schemas", "CommStateRuleHistory"))),
-        ),
-        ("post", STATE_RULE_REVERT): _operation(
-            "revertVoiceStateBasedRuleChange",
-            "Restore the state rule as it was before a change, as a new change",
-            [*_STATE_RULE_PARAMS, _VERSION, _V2_IF_MATCH],
-            responses=_responses(state_rule),
-        ),
-        ("get", INTERACTION_RULE_HISTORY): _operation(
-            "listVoiceInteractionRuleHistory",
-            "The changes of an interaction rule, newest first (also of a deleted one)",
-            [*_INTERACTION_RULE_PARAMS, *_PAGING],
-            responses=_responses(_json(_ref("schemas", "CommInteractionRuleHistory"))),
-        ),
-        ("post", INTERACTION_RULE_REVERT): _operation(
-            "revertVoiceInteractionRuleChange",
-            "Restore the interaction rule as it was before a change, as a new change",
-            [*_INTERACTION_RULE_PARAMS, _VERSION, _V2_IF_MATCH],
-            responses=_responses(interaction_rule),
-        ),
-    }
+    operations: dict[tuple[str, str], dict[str, Any]] = {}
+    for kind in _COMM_HISTORIES:
+        operations[("get", kind.paths[0])] = _operation(
+            kind.names[0],
+            f"The changes of {kind.what}, newest first",
+            [*kind.params[0], *_PAGING],
+            responses=_responses(_json(_ref("schemas", kind.schemas[0]))),
+        )
+        operations[("post", kind.paths[1])] = _operation(
+            kind.names[1],
+            f"Restore the {kind.what.split(' ', 1)[1]} as it was before a change, as a new change",
+            [*kind.params[1], _VERSION, _V2_IF_MATCH],
+            responses=_responses(_json(_ref("schemas", kind.schemas[1]))),
+        )
+    return operations
 
 
 def _extension_paths() -> dict[tuple[str, str], dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from ringforward.domain.errors import not_found
 from ringforward.domain.model import (
@@ -48,6 +49,9 @@ __all__ = [
     "select_rule",
     "simulate",
 ]
+
+# Either engine's loaded call handling of one extension.
+H = TypeVar("H")
 
 # A transfer chain longer than this is cut off even without a repeated extension, so a
 # loader that invents extensions cannot keep the engine busy forever.
@@ -191,20 +195,27 @@ class Answered:
 
 
 def follow_transfers(
+    handling: H,
+    call: Call,
+    *,
     extension_id: str,
     time_zone: str,
-    local: datetime,
-    first: Answered,
-    answer_at: Callable[[str], Answered | None],
+    answer: Callable[[H, Call], Answered],
+    load_extension: Callable[[str], H | None],
 ) -> CallFlow:
-    """The whole flow of a call that ``first`` answers at ``extension_id``.
+    """The whole flow of ``call`` to ``handling``'s extension, with either engine.
 
-    Every hand-over is followed into its target through ``answer_at`` (the same call
-    answered at that extension; None when it is missing or outside the account). A
-    hand-over back to an extension already in the chain is reported as a loop, and the
-    call is disconnected; so are a missing target and more than ``MAX_TRANSFERS`` hops.
-    Both engines (v1 answering rules, v2 comm handling) end here.
+    ``answer`` says how one extension answers the call by itself; every hand-over is
+    followed into its target through ``load_extension`` (None when it is missing or
+    outside the account), and the same call is answered there in that extension's own
+    time zone. A hand-over back to an extension already in the chain is reported as a
+    loop and the call is disconnected; so are a missing target and more than
+    ``MAX_TRANSFERS`` hops. Both engines (v1 answering rules, v2 comm handling) end here.
     """
+    local = local_time(call.at, time_zone)
+    # Pin the instant once, so a transfer to an extension in another zone keeps it.
+    call = Call(local, call.caller, call.called)
+    first = answer(handling, call)
     chain = [extension_id]
     hops: list[TransferHop] = []
     loop: tuple[str, ...] | None = None
@@ -220,13 +231,13 @@ def follow_transfers(
             reason = f"more than {MAX_TRANSFERS} transfers in a row"
             ended = FinalAction("Disconnect", 0, reason=reason)
             break
-        following = answer_at(target_id)
-        if following is None:
+        target = load_extension(target_id)
+        if target is None:
             ended = FinalAction("Disconnect", 0, reason=f"extension {target_id} not found")
             break
+        current = answer(target, call)
         chain.append(target_id)
-        hops.append(TransferHop(target_id, 0, following.rule, following.action))
-        current = following
+        hops.append(TransferHop(target_id, 0, current.rule, current.action))
     return CallFlow(
         extension_id=extension_id,
         time_zone=time_zone,
@@ -269,20 +280,13 @@ def simulate(
     for an extension that is missing or outside the account); a transfer back to an
     extension already in the chain is reported as a loop and the call is disconnected.
     """
-    first_local = local_time(call.at, handling.time_zone)
-    # Pin the instant once, so a transfer to an extension in another zone keeps it.
-    call = Call(first_local, call.caller, call.called)
-
-    def answer_at(extension_id: str) -> Answered | None:
-        target = load_extension(extension_id)
-        return None if target is None else answer_here(target, call, region=region)
-
     return follow_transfers(
-        handling.extension.id,
-        handling.time_zone,
-        first_local,
-        answer_here(handling, call, region=region),
-        answer_at,
+        handling,
+        call,
+        extension_id=handling.extension.id,
+        time_zone=handling.time_zone,
+        answer=lambda target, pinned: answer_here(target, pinned, region=region),
+        load_extension=load_extension,
     )
 
 

@@ -89,38 +89,57 @@ class Reachable:
         return flow
 
 
+async def _reachable_with(
+    repo: Repositories,
+    account: Account,
+    extension: Extension,
+    *,
+    load: Callable[[Extension], Awaitable[H]],
+    targets: Callable[[H], Iterable[str]],
+    simulate_one: Callable[[H, Call, Callable[[str], H | None]], CallFlow],
+) -> Reachable:
+    loaded = await _closure(repo, account, (extension.id, await load(extension)), targets, load)
+
+    def flow(extension_id: str, call: Call) -> CallFlow | None:
+        handling = loaded.get(extension_id)
+        return None if handling is None else simulate_one(handling, call, loaded.get)
+
+    return Reachable(extension.id, tuple(loaded), flow)
+
+
 async def load_reachable(repo: Repositories, account: Account, extension: Extension) -> Reachable:
-    """What every edge (simulate, the portal, SIP routing) asks the engine through."""
+    """What every edge (simulate, the portal, SIP routing) asks the engine through: the
+    engine of the account's generation, over everything a transfer could reach."""
     region = account.country
     if await repo.comm.generation(account.id) == ENHANCED:
 
         async def load_v2(target: Extension) -> EnhancedCallHandling:
             return await enhanced_handling(repo, account, target)
 
-        first_v2 = await load_v2(extension)
-        v2 = await _closure(repo, account, (extension.id, first_v2), transfer_targets, load_v2)
-
-        def flow_v2(extension_id: str, call: Call) -> CallFlow | None:
-            handling = v2.get(extension_id)
-            if handling is None:
-                return None
-            return simulate_enhanced(handling, call, load_extension=v2.get, region=region)
-
-        return Reachable(extension.id, tuple(v2), flow_v2)
+        return await _reachable_with(
+            repo,
+            account,
+            extension,
+            load=load_v2,
+            targets=transfer_targets,
+            simulate_one=lambda handling, call, others: simulate_enhanced(
+                handling, call, load_extension=others, region=region
+            ),
+        )
 
     async def load_v1(target: Extension) -> ExtensionCallHandling:
         return await load_handling(repo, account, target)
 
-    first_v1 = await load_v1(extension)
-    v1 = await _closure(repo, account, (extension.id, first_v1), _v1_transfer_targets, load_v1)
-
-    def flow_v1(extension_id: str, call: Call) -> CallFlow | None:
-        handling = v1.get(extension_id)
-        if handling is None:
-            return None
-        return simulate(handling, call, load_extension=v1.get, region=region)
-
-    return Reachable(extension.id, tuple(v1), flow_v1)
+    return await _reachable_with(
+        repo,
+        account,
+        extension,
+        load=load_v1,
+        targets=_v1_transfer_targets,
+        simulate_one=lambda handling, call, others: simulate(
+            handling, call, load_extension=others, region=region
+        ),
+    )
 
 
 def parse_call(at: str | None, caller: str | None, called: str | None, *, region: str) -> Call:

@@ -250,20 +250,13 @@ def simulate_enhanced(
 ) -> CallFlow:
     """The whole flow of ``call``, hand-overs followed through ``load_extension`` (None
     for an extension that is missing or outside the account) exactly as v1 does."""
-    local = local_time(call.at, handling.time_zone)
-    # Pin the instant once, so a transfer to an extension in another zone keeps it.
-    call = Call(local, call.caller, call.called)
-
-    def answer_at(extension_id: str) -> Answered | None:
-        target = load_extension(extension_id)
-        return None if target is None else answer_enhanced(target, call, region=region)
-
     return follow_transfers(
-        handling.extension_id,
-        handling.time_zone,
-        local,
-        answer_enhanced(handling, call, region=region),
-        answer_at,
+        handling,
+        call,
+        extension_id=handling.extension_id,
+        time_zone=handling.time_zone,
+        answer=lambda target, pinned: answer_enhanced(target, pinned, region=region),
+        load_extension=load_extension,
     )
 
 
