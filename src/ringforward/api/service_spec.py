@@ -59,7 +59,10 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"allOf": [schema], "nullable": True}
 
 
-def _change_schema(what: str, schema: str) -> dict[str, Any]:
+def _change_schema(
+    what: str, schema: str | dict[str, Any], actor: str = "AnsweringRuleChangeActor"
+) -> dict[str, Any]:
+    document = _ref("schemas", schema) if isinstance(schema, str) else schema
     return {
         "type": "object",
         "description": f"One change of {what}, as recorded in the audit trail.",
@@ -67,26 +70,15 @@ def _change_schema(what: str, schema: str) -> dict[str, Any]:
         "properties": {
             "version": {"type": "integer", "minimum": 1, "description": "Version it made."},
             "at": {"type": "string", "format": "date-time"},
-            "actor": _ref("schemas", "AnsweringRuleChangeActor"),
-            "before": _nullable(_ref("schemas", schema)),
-            "after": _nullable(_ref("schemas", schema)),
+            "actor": _ref("schemas", actor),
+            "before": _nullable(document),
+            "after": _nullable(document),
         },
     }
 
 
 def _comm_change_schema(what: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "description": f"One change of {what}, as recorded in the audit trail.",
-        "required": ["version", "at", "actor", "before", "after"],
-        "properties": {
-            "version": {"type": "integer", "minimum": 1, "description": "Version it made."},
-            "at": {"type": "string", "format": "date-time"},
-            "actor": _ref("schemas", "CommChangeActor"),
-            "before": _nullable(schema),
-            "after": _nullable(schema),
-        },
-    }
+    return _change_schema(what, schema, "CommChangeActor")
 
 
 def _comm_history_schema(change: str) -> dict[str, Any]:

@@ -9,7 +9,6 @@ from typing import TypeVar
 
 from ringforward.domain.callflow import Call, CallFlow, ExtensionCallHandling, simulate
 from ringforward.domain.comm_handling.callflow import (
-    EnhancedCallHandling,
     simulate_enhanced,
     transfer_targets,
 )
@@ -93,12 +92,15 @@ async def _reachable_with(
     repo: Repositories,
     account: Account,
     extension: Extension,
-    *,
-    load: Callable[[Extension], Awaitable[H]],
+    load: Callable[[Repositories, Account, Extension], Awaitable[H]],
     targets: Callable[[H], Iterable[str]],
     simulate_one: Callable[[H, Call, Callable[[str], H | None]], CallFlow],
 ) -> Reachable:
-    loaded = await _closure(repo, account, (extension.id, await load(extension)), targets, load)
+    async def load_one(target: Extension) -> H:
+        return await load(repo, account, target)
+
+    first = (extension.id, await load_one(extension))
+    loaded = await _closure(repo, account, first, targets, load_one)
 
     def flow(extension_id: str, call: Call) -> CallFlow | None:
         handling = loaded.get(extension_id)
@@ -112,31 +114,23 @@ async def load_reachable(repo: Repositories, account: Account, extension: Extens
     engine of the account's generation, over everything a transfer could reach."""
     region = account.country
     if await repo.comm.generation(account.id) == ENHANCED:
-
-        async def load_v2(target: Extension) -> EnhancedCallHandling:
-            return await enhanced_handling(repo, account, target)
-
         return await _reachable_with(
             repo,
             account,
             extension,
-            load=load_v2,
-            targets=transfer_targets,
-            simulate_one=lambda handling, call, others: simulate_enhanced(
+            enhanced_handling,
+            transfer_targets,
+            lambda handling, call, others: simulate_enhanced(
                 handling, call, load_extension=others, region=region
             ),
         )
-
-    async def load_v1(target: Extension) -> ExtensionCallHandling:
-        return await load_handling(repo, account, target)
-
     return await _reachable_with(
         repo,
         account,
         extension,
-        load=load_v1,
-        targets=_v1_transfer_targets,
-        simulate_one=lambda handling, call, others: simulate(
+        load_handling,
+        _v1_transfer_targets,
+        lambda handling, call, others: simulate(
             handling, call, load_extension=others, region=region
         ),
     )
