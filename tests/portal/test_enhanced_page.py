@@ -176,3 +176,37 @@ def test_a_bad_or_repeated_number_is_refused_and_changes_nothing(
     page.get_by_role("button", name="Add the number to ring group 1").click()
     expect(page.locator(".error, [role=alert]").first).to_contain_text(shown)
     assert phones(server) == [["+16505550100"]]
+
+
+def test_who_rings_follows_a_hand_over_to_a_colleague(page: Page, server: LiveServer) -> None:
+    token = server.token(ENHANCED)
+    to_colleague = {
+        "type": "Terminate",
+        "actions": [
+            {
+                "type": "TerminatingAction",
+                "targets": [
+                    {
+                        "type": "ExtensionTerminatingTarget",
+                        "dispatchingType": "Terminating",
+                        "extension": {"id": "22222233"},
+                    }
+                ],
+            }
+        ],
+    }
+    response = httpx.patch(
+        f"{server.base_url}{RULE}",
+        json={"dispatching": to_colleague},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200, response.text
+    open_page(page, server)
+    page.get_by_label("Call time").fill("2026-11-30T10:00")
+    page.get_by_role("button", name="Show who rings for this call").click()
+    panel = page.locator("#who-rings")
+    expect(panel).to_contain_text(
+        "Transferred at once to extension 22222233, answered there by Work Hours"
+    )
+    # The colleague's own work hours: its apps, then its voicemail.
+    expect(panel.get_by_role("img", name="At 20 s: Voicemail")).to_be_visible()

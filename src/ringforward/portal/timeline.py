@@ -40,6 +40,8 @@ class Timeline:
     final: str
     final_at: int
     final_left: float
+    # One sentence per hand-over the call took before anyone rang.
+    transfers: tuple[str, ...] = ()
 
 
 def _who(entry: str) -> str:
@@ -92,4 +94,9 @@ def timeline_of(flow: CallFlow) -> Timeline:
         final=final,
         final_at=then.at,
         final_left=percent(then.at),
+        transfers=tuple(
+            f"Transferred at once to extension {hop.extension_id}, "
+            f"answered there by {hop.rule.name}: {hop.action}."
+            for hop in flow.transfers
+        ),
     )
