@@ -2,7 +2,7 @@
 
 For generated worlds of up to four extensions (random business hours, custom rules with
 every kind of condition, enabled or not, forwarding lists with desk phones and soft-phone
-settings, every answering action including transfers that chain, loop or lead nowhere, and
+settings, every answering action including transfers that chain, loop or reach no extension, and
 missed-call transfers) and any call, the v2 engine on the upgraded data takes the same
 transfers, rings the same targets over the same seconds and ends the call the same way.
 """
