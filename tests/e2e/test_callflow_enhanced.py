@@ -13,6 +13,7 @@ from tests.support.comm_rest import (
     ENHANCED_USER_EXT,
     ring_group,
     root_client,
+    transfer_to,
     v2,
 )
 from tests.support.servers import LiveServer
@@ -95,21 +96,7 @@ def test_a_v2_transfer_is_followed_by_the_api_and_the_cli(shared_server: LiveSer
                         "to": [],
                     }
                 ],
-                "dispatching": {
-                    "type": "Terminate",
-                    "actions": [
-                        {
-                            "type": "TerminatingAction",
-                            "targets": [
-                                {
-                                    "type": "ExtensionTerminatingTarget",
-                                    "dispatchingType": "Terminating",
-                                    "extension": {"id": ENHANCED_USER_EXT},
-                                }
-                            ],
-                        }
-                    ],
-                },
+                "dispatching": {"type": "Terminate", "actions": [transfer_to(ENHANCED_USER_EXT)]},
             },
         )
         assert created.status_code == 201, created.text

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.portal.conftest import sign_in
+from tests.support.comm_rest import transfer_to
 from tests.support.servers import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -180,21 +181,7 @@ def test_a_bad_or_repeated_number_is_refused_and_changes_nothing(
 
 def test_who_rings_follows_a_hand_over_to_a_colleague(page: Page, server: LiveServer) -> None:
     token = server.token(ENHANCED)
-    to_colleague = {
-        "type": "Terminate",
-        "actions": [
-            {
-                "type": "TerminatingAction",
-                "targets": [
-                    {
-                        "type": "ExtensionTerminatingTarget",
-                        "dispatchingType": "Terminating",
-                        "extension": {"id": "22222233"},
-                    }
-                ],
-            }
-        ],
-    }
+    to_colleague = {"type": "Terminate", "actions": [transfer_to("22222233")]}
     response = httpx.patch(
         f"{server.base_url}{RULE}",
         json={"dispatching": to_colleague},

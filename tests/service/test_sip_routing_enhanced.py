@@ -18,6 +18,7 @@ from ringforward.service.enhanced_demo import (
 )
 from ringforward.store.database import Database
 from ringforward.store.repositories import stored
+from tests.support.comm_rest import transfer_to
 
 pytestmark = pytest.mark.anyio
 # Monday 10:00 in Los Angeles: inside the enhanced admin's work hours.
@@ -89,16 +90,6 @@ async def test_custom_offsets_and_durations_cut_the_stages(db: Database) -> None
         Stage(2000, 1000, (b,)),
         Stage(3000, None, (Target("voicemail", ENHANCED_ADMIN_ID),)),
     )
-
-
-def transfer_to(extension_id: str) -> dict[str, Any]:
-    target = {
-        "type": "ExtensionTerminatingTarget",
-        "name": "Extension",
-        "dispatchingType": "Terminating",
-        "extension": {"id": extension_id},
-    }
-    return {"type": "TerminatingAction", "targets": [target]}
 
 
 async def test_a_v2_transfer_continues_with_the_colleagues_v2_flow(db: Database) -> None:
