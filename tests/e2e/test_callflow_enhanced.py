@@ -6,13 +6,32 @@ import json
 import subprocess
 import sys
 
-from tests.support.comm_rest import ENHANCED, ENHANCED_ADMIN_EXT, ring_group, root_client, v2
+from tests.api.test_history import assert_matches_schema
+from tests.support.comm_rest import (
+    ENHANCED,
+    ENHANCED_ADMIN_EXT,
+    ENHANCED_USER_EXT,
+    ring_group,
+    root_client,
+    transfer_to,
+    v2,
+)
 from tests.support.servers import LiveServer
 
 SIMULATE = f"/account/~/extension/{ENHANCED_ADMIN_EXT}/call-flow/simulate"
 LEGACY_SIMULATE = "/account/~/extension/22222222/call-flow/simulate"
 WEEKDAY_10AM = "2026-11-30T10:00:00-08:00"
 WEEKDAY_8PM = "2026-11-30T20:00:00-08:00"
+
+
+def cli_simulate(server: LiveServer, *extra: str) -> subprocess.CompletedProcess[str]:
+    """``ringforward simulate --json`` of the enhanced admin at 10:00 on a weekday."""
+    command = ["simulate", "--extension", ENHANCED_ADMIN_EXT, "--at", WEEKDAY_10AM, *extra]
+    return subprocess.run(
+        [sys.executable, "-m", "ringforward.cli.main", *command, "--json", "--db", server.db_url],
+        capture_output=True,
+        text=True,
+    )
 
 
 def _shape(flow: dict[str, object]) -> object:
@@ -48,23 +67,7 @@ def test_a_patched_ring_group_shows_in_simulate_and_the_cli(shared_server: LiveS
             json={"dispatching": {"type": "RingInOrder", "actions": actions}},
         )
         assert response.status_code == 200, response.text
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ringforward.cli.main",
-            "simulate",
-            "--extension",
-            ENHANCED_ADMIN_EXT,
-            "--at",
-            WEEKDAY_10AM,
-            "--json",
-            "--db",
-            shared_server.db_url,
-        ],
-        capture_output=True,
-        text=True,
-    )
+    result = cli_simulate(shared_server)
     assert result.returncode == 0, result.stderr
     flow = json.loads(result.stdout)
     assert (15, 25, ["+12125550160"]) in [(s["start"], s["end"], s["ring"]) for s in flow["steps"]]
@@ -74,3 +77,43 @@ def test_a_patched_ring_group_shows_in_simulate_and_the_cli(shared_server: LiveS
         "target": ENHANCED_ADMIN_EXT,
         "reason": None,
     }
+
+
+def test_a_v2_transfer_is_followed_by_the_api_and_the_cli(shared_server: LiveServer) -> None:
+    """An interaction rule that hands one caller over to the colleague: both edges show the
+    call continuing with the colleague's own v2 call handling, as v1 would."""
+    caller = "+12065550177"
+    with root_client(shared_server, ENHANCED) as client:
+        created = client.post(
+            f"{v2()}/voice/interaction-rules",
+            json={
+                "displayName": "To my colleague",
+                "enabled": True,
+                "conditions": [
+                    {
+                        "type": "Interaction",
+                        "from": [{"phoneNumber": caller, "name": "x"}],
+                        "to": [],
+                    }
+                ],
+                "dispatching": {"type": "Terminate", "actions": [transfer_to(ENHANCED_USER_EXT)]},
+            },
+        )
+        assert created.status_code == 201, created.text
+        try:
+            with shared_server.client(ENHANCED) as rest:
+                api = rest.post(SIMULATE, json={"at": WEEKDAY_10AM, "from": caller}).json()
+            result = cli_simulate(shared_server, "--from", caller)
+        finally:
+            client.delete(f"{v2()}/voice/interaction-rules/{created.json()['id']}")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == api
+    # The answer is the one the published OpenAPI document describes, hops included.
+    assert_matches_schema(shared_server.base_url, api, "CallFlowSimulation")
+    assert api["rule"]["id"] == created.json()["id"]
+    assert [(hop["extension"], hop["at"], hop["rule"]["id"]) for hop in api["transfers"]] == [
+        (ENHANCED_USER_EXT, 0, "work-hours")
+    ]
+    assert {step["extension"] for step in api["steps"]} == {ENHANCED_USER_EXT}
+    assert api["then"]["action"] == "Voicemail" and api["then"]["target"] == ENHANCED_USER_EXT
+    assert api["loop"] is None

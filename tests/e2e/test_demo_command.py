@@ -42,6 +42,25 @@ def test_demo_prints_credentials_and_serves_the_demo_data(tmp_path: Path) -> Non
         headers = {"Authorization": f"Bearer {token}"}
         account = httpx.get(f"{base}/restapi/v1.0/account/~", headers=headers).json()
         assert account["id"] == 11111111 and account["mainNumber"] == "+16505550000"
+        # The enhanced account's printed login works, and its extension is the v2 one.
+        enhanced = httpx.post(
+            f"{base}/restapi/oauth/token",
+            auth=(CLIENT_ID, CLIENT_SECRET),
+            data={
+                "grant_type": "password",
+                "username": "enhanced@example.com",
+                "password": PASSWORD,
+            },
+        ).json()
+        assert enhanced["owner_id"] == "22222232"
+        features = httpx.get(
+            f"{base}/restapi/v1.0/account/~/extension/~/features",
+            params={"featureId": "NewCallHandlingAndForwarding"},
+            headers={"Authorization": f"Bearer {enhanced['access_token']}"},
+        ).json()
+        assert features["records"][0]["params"] == [
+            {"name": "isNewBackendAvailable", "value": "true"}
+        ]
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=30)
@@ -54,5 +73,9 @@ def test_demo_prints_credentials_and_serves_the_demo_data(tmp_path: Path) -> Non
         CLIENT_SECRET,
         "/portal/",
         "ringforward jwt --extension 22222222",
+        "account 11111111, legacy call handling",
+        "account 11111112, enhanced call handling",
+        f"enhanced@example.com / {PASSWORD}  (extension 22222232)",
+        f"enhanced-user@example.com / {PASSWORD}  (extension 22222233)",
     ):
         assert expected in output, expected

@@ -1,4 +1,9 @@
-"""``ringforward admin upgrade-account``: the demo's answers over a grid stay identical."""
+"""``ringforward admin upgrade-account``: the demo's answers over a grid stay identical.
+
+The demo data gets transfers first (made through the v1 rule use case, as a client
+would): the user hands calls from one caller over to the admin, and calls from another
+caller bounce between the two (a loop), so the grid covers followed transfers and loops.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ringforward.service.answering_rules import create_custom_rule
 from ringforward.service.callflow import cli_principal, simulate_call
 from ringforward.service.provisioning import load_demo
 from ringforward.store.database import Database, migrate
 from ringforward.wire.callflow import call_flow_json
 from tests.e2e.test_admin_provisioning import admin
-from tests.unit.test_comm_upgrade_properties import answer_of
+from tests.unit.test_comm_upgrade_properties import answer_of, hops_of
 
 EXTENSIONS = ["22222222", "22222223"]
 TIMES = [
@@ -25,7 +31,14 @@ TIMES = [
         ["00", "59"],
     )
 ]
-CALLERS = [None, "+14155550199", "(415) 555-0199", "+12065550123"]
+TO_ADMIN, BOUNCING = "+12065550123", "+12065550124"
+CALLERS = [None, "+14155550199", "(415) 555-0199", TO_ADMIN, BOUNCING]
+TRANSFERS = [
+    # (extension, caller, transfer target)
+    ("22222223", TO_ADMIN, "22222222"),
+    ("22222223", BOUNCING, "22222222"),
+    ("22222222", BOUNCING, "22222223"),
+]
 
 
 async def _grid(url: str) -> dict[tuple[str, str, str | None], Any]:
@@ -38,7 +51,12 @@ async def _grid(url: str) -> dict[tuple[str, str, str | None], Any]:
                 flow = await simulate_call(
                     db, principal, "~", extension, at=at, caller=caller, called=None
                 )
-                answers[(extension, at, caller)] = answer_of(call_flow_json(flow))
+                document = call_flow_json(flow)
+                answers[(extension, at, caller)] = (
+                    answer_of(document),
+                    hops_of(document),
+                    document["loop"],
+                )
         return answers
     finally:
         await db.dispose()
@@ -49,6 +67,20 @@ async def _demo(url: str) -> None:
     db = Database(url)
     try:
         assert await load_demo(db)
+        for extension, caller, target in TRANSFERS:
+            await create_custom_rule(
+                db,
+                await cli_principal(db, extension),
+                "~",
+                extension,
+                {
+                    "type": "Custom",
+                    "name": f"{caller} to {target}",
+                    "callers": [{"callerId": caller}],
+                    "callHandlingAction": "TransferToExtension",
+                    "transfer": {"extension": {"id": target}},
+                },
+            )
     finally:
         await db.dispose()
 
@@ -61,7 +93,15 @@ def test_upgrading_the_demo_keeps_every_answer(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     after = asyncio.run(_grid(url))
     assert after == before
-    assert len(before) == len(EXTENSIONS) * len(TIMES) * 4
+    assert len(before) == len(EXTENSIONS) * len(TIMES) * len(CALLERS)
+    # The grid holds followed transfers and loops, both unchanged.
+    assert before[("22222223", "2026-11-30T12:00", TO_ADMIN)][1] == [("22222222", 0, "work-hours")]
+    assert before[("22222223", "2026-11-30T12:00", TO_ADMIN)][0][1] == "Voicemail"
+    assert before[("22222222", "2026-11-30T12:00", BOUNCING)][2] == [
+        "22222222",
+        "22222223",
+        "22222222",
+    ]
     again = admin(url, "upgrade-account", "11111111")
     assert again.returncode == 1 and "enhanced" in again.stderr
     simulated = subprocess.run(

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.portal.conftest import sign_in
+from tests.support.comm_rest import transfer_to
 from tests.support.servers import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -138,3 +139,61 @@ def test_create_ring_group_needs_two_groups(page: Page, server: LiveServer) -> N
     page.get_by_role("button", name="Create Ring Group").click()
     expect(page.get_by_text("at least two ring groups")).to_be_visible()
     assert phones(server) == [["+16505550100"], ["+12125550173"]]
+
+
+def test_add_a_number_to_a_group_and_remove_one(page: Page, server: LiveServer) -> None:
+    open_page(page, server)
+    page.get_by_label("Phone number to add to ring group 1").fill("(212) 555-0181")
+    page.get_by_role("button", name="Add the number to ring group 1").click()
+    group = page.get_by_role("listitem", name="Ring group 1")
+    expect(group).to_contain_text("+12125550181")
+    assert phones(server) == [["+16505550100", "+12125550181"]]
+    # Who rings shows the new number ringing with the group.
+    page.get_by_label("Call time").fill("2026-11-30T10:00")
+    page.get_by_role("button", name="Show who rings for this call").click()
+    expect(page.locator("#who-rings")).to_contain_text("+12125550181")
+    page.get_by_role("button", name="Remove +16505550100 (My Phone3) from ring group 1").click()
+    expect(page.get_by_role("listitem", name="Ring group 1")).not_to_contain_text("+16505550100")
+    assert phones(server) == [["+12125550181"]]
+
+
+def test_removing_a_groups_last_target_removes_the_group(page: Page, server: LiveServer) -> None:
+    add_groups(server, "+12125550182")
+    open_page(page, server)
+    page.get_by_role("button", name="Remove +12125550182 from ring group 2").click()
+    expect(page.get_by_role("listitem", name="Ring group 2")).to_have_count(0)
+    assert phones(server) == [["+16505550100"]]
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("not a number", "phone"), ("+16505550100", "twice")],
+)
+def test_a_bad_or_repeated_number_is_refused_and_changes_nothing(
+    page: Page, server: LiveServer, typed: str, shown: str
+) -> None:
+    open_page(page, server)
+    page.get_by_label("Phone number to add to ring group 1").fill(typed)
+    page.get_by_role("button", name="Add the number to ring group 1").click()
+    expect(page.locator(".error, [role=alert]").first).to_contain_text(shown)
+    assert phones(server) == [["+16505550100"]]
+
+
+def test_who_rings_follows_a_hand_over_to_a_colleague(page: Page, server: LiveServer) -> None:
+    token = server.token(ENHANCED)
+    to_colleague = {"type": "Terminate", "actions": [transfer_to("22222233")]}
+    response = httpx.patch(
+        f"{server.base_url}{RULE}",
+        json={"dispatching": to_colleague},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200, response.text
+    open_page(page, server)
+    page.get_by_label("Call time").fill("2026-11-30T10:00")
+    page.get_by_role("button", name="Show who rings for this call").click()
+    panel = page.locator("#who-rings")
+    expect(panel).to_contain_text(
+        "Transferred at once to extension 22222233, answered there by Work Hours"
+    )
+    # The colleague's own work hours: its apps, then its voicemail.
+    expect(panel.get_by_role("img", name="At 20 s: Voicemail")).to_be_visible()

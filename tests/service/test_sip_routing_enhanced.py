@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from ringforward.domain.comm_handling.model import voicemail_action
+from ringforward.domain.devices import Device
 from ringforward.domain.sip_plan import DeviceDirectory, Stage, Target, sip_plan
 from ringforward.service import callflow, comm_states, sip_routing
 from ringforward.service.access import Principal
@@ -16,6 +17,8 @@ from ringforward.service.enhanced_demo import (
     ENHANCED_USER_ID,
 )
 from ringforward.store.database import Database
+from ringforward.store.repositories import stored
+from tests.support.comm_rest import transfer_to
 
 pytestmark = pytest.mark.anyio
 # Monday 10:00 in Los Angeles: inside the enhanced admin's work hours.
@@ -89,16 +92,6 @@ async def test_custom_offsets_and_durations_cut_the_stages(db: Database) -> None
     )
 
 
-def transfer_to(extension_id: str) -> dict[str, Any]:
-    target = {
-        "type": "ExtensionTerminatingTarget",
-        "name": "Extension",
-        "dispatchingType": "Terminating",
-        "extension": {"id": extension_id},
-    }
-    return {"type": "TerminatingAction", "targets": [target]}
-
-
 async def test_a_v2_transfer_continues_with_the_colleagues_v2_flow(db: Database) -> None:
     await set_work_hours(
         db,
@@ -152,4 +145,62 @@ async def test_a_v2_transfer_loop_ends_the_call(db: Database) -> None:
     assert (
         plan.reason
         == f"transfer loop: {ENHANCED_ADMIN_ID} → {ENHANCED_USER_ID} → {ENHANCED_ADMIN_ID}"
+    )
+
+
+async def test_a_v2_hand_over_is_followed_alike_by_simulate_and_sip(db: Database) -> None:
+    # The admin hands every call over at once; the user rings, then sends it back.
+    await set_work_hours(db, "~", {"type": "Terminate", "actions": [transfer_to(ENHANCED_USER_ID)]})
+    await set_work_hours(
+        db,
+        ENHANCED_USER_ID,
+        {
+            "type": "RingInOrder",
+            "actions": [ring_group("+16505550122", duration=5), transfer_to(ENHANCED_ADMIN_ID)],
+        },
+    )
+    flow = await callflow.simulate_call(
+        db, ENHANCED, "~", "~", at=WEEKDAY, caller=None, called=None
+    )
+    assert [(hop.extension_id, hop.at, hop.rule.id) for hop in flow.transfers] == [
+        (ENHANCED_USER_ID, 0, "work-hours")
+    ]
+    assert [(s.start, s.end, s.ring, s.extension_id) for s in flow.steps] == [
+        (0, 5, ("+16505550122",), ENHANCED_USER_ID)
+    ]
+    assert (flow.then.action, flow.then.at, flow.then.target) == ("Transfer", 5, ENHANCED_ADMIN_ID)
+    plan = await sip_routing.route_call(
+        db, called=ENHANCED_ADMIN_ID, caller=None, at=WEEKDAY, seconds_per_ring=1
+    )
+    assert plan.stages == (Stage(0, 1000, (Target("gateway", "+16505550122"),)),)
+    # The hand-over the engine followed is part of the chain the SIP plan checks.
+    assert (
+        plan.reason
+        == f"transfer loop: {ENHANCED_ADMIN_ID} → {ENHANCED_USER_ID} → {ENHANCED_ADMIN_ID}"
+    )
+
+
+async def test_a_coworker_target_rings_the_coworkers_apps(db: Database) -> None:
+    async with stored(db, writing=True) as repos:
+        await repos.devices.insert_device(
+            Device("80000232", ENHANCED_USER_ID, "SoftPhone", "User app", "u232", "a232", "pw")
+        )
+    coworker = {"type": "CoworkerRingTarget", "extension": {"id": ENHANCED_USER_ID}}
+    await set_work_hours(
+        db,
+        "~",
+        {
+            "type": "RingInOrder",
+            "actions": [
+                {**ring_group("+16505550111", duration=10), "targets": [coworker]},
+                voicemail_action(),
+            ],
+        },
+    )
+    plan = await sip_routing.route_call(
+        db, called=ENHANCED_ADMIN_ID, caller=None, at=WEEKDAY, seconds_per_ring=1
+    )
+    assert plan.stages == (
+        Stage(0, 2000, (Target("device", "u232"),)),
+        Stage(2000, None, (Target("voicemail", ENHANCED_ADMIN_ID),)),
     )

@@ -71,6 +71,16 @@ def voicemail() -> dict[str, Any]:
     }
 
 
+def transfer_to(extension_id: str) -> dict[str, Any]:
+    """A TerminatingAction handing the call over to another extension."""
+    target = {
+        "type": "ExtensionTerminatingTarget",
+        "dispatchingType": "Terminating",
+        "extension": {"id": extension_id},
+    }
+    return {"type": "TerminatingAction", "targets": [target]}
+
+
 def group_numbers(dispatching: dict[str, Any]) -> list[list[str]]:
     """The phone numbers of each RingGroupAction, in order."""
     return [

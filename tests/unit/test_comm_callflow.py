@@ -160,19 +160,12 @@ def test_apps_alone_ring_for_the_default_time() -> None:
             ("Forward", "+13125550199"),
         ),
         (
-            {
-                "type": "ExtensionTerminatingTarget",
-                "dispatchingType": "Terminating",
-                "extension": {"id": "300"},
-            },
-            ("Transfer", "300"),
-        ),
-        (
             {"type": "PlayAnnouncementTerminatingTarget", "dispatchingType": "Terminating"},
             ("Announcement", None),
         ),
     ],
 )
+# A transfer to an extension is followed into it: tests/unit/test_comm_callflow_transfers.py.
 def test_each_terminating_action(target: dict[str, Any], expected: tuple[str, str | None]) -> None:
     work = {"type": "Terminate", "actions": [terminate(target)]}
     flow = simulate_enhanced(handling(work), Call(MONDAY_10))

@@ -126,3 +126,16 @@ def test_a_transfer_loop_or_a_missing_extension_disconnects() -> None:
         flow_of=lambda extension: None,
     )
     assert missing.stages == () and missing.reason == "extension 7 not found"
+
+
+def test_a_coworker_in_a_ring_group_rings_on_the_coworkers_apps() -> None:
+    steps = [RingStep(0, 10, 1, ("extension:2", "+16505550100"), "1")]
+    plan = sip_plan(
+        flow("1", steps, FinalAction("Voicemail", 10, "1")),
+        DIRECTORY,
+        seconds_per_ring=1,
+        flow_of=no_transfers,
+    )
+    assert plan.stages[0] == Stage(
+        0, 2000, (Target("device", "app-2"), Target("gateway", "+16505550100"))
+    )

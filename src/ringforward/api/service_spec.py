@@ -20,6 +20,13 @@ NUMBER_REVERT = f"{NUMBER_HISTORY}/{{version}}/revert"
 HOURS_HISTORY = f"{EXTENSION}/business-hours/history"
 HOURS_REVERT = f"{HOURS_HISTORY}/{{version}}/revert"
 SIMULATE = f"{EXTENSION}/call-flow/simulate"
+V2 = "/restapi/v2/accounts/{accountId}/extensions/{extensionId}/comm-handling"
+STATE_HISTORY = f"{V2}/states/{{stateId}}/history"
+STATE_REVERT = f"{STATE_HISTORY}/{{version}}/revert"
+STATE_RULE_HISTORY = f"{V2}/voice/state-rules/{{stateId}}/history"
+STATE_RULE_REVERT = f"{STATE_RULE_HISTORY}/{{version}}/revert"
+INTERACTION_RULE_HISTORY = f"{V2}/voice/interaction-rules/{{ruleId}}/history"
+INTERACTION_RULE_REVERT = f"{INTERACTION_RULE_HISTORY}/{{version}}/revert"
 # Throttling groups of our own operations (RingCentral's habit: reads Light, writes Medium).
 EXTENSION_GROUPS = {
     ("patch", RULE): "Medium",
@@ -30,6 +37,12 @@ EXTENSION_GROUPS = {
     ("get", HOURS_HISTORY): "Light",
     ("post", HOURS_REVERT): "Medium",
     ("post", SIMULATE): "Light",
+    ("get", STATE_HISTORY): "Light",
+    ("post", STATE_REVERT): "Medium",
+    ("get", STATE_RULE_HISTORY): "Light",
+    ("post", STATE_RULE_REVERT): "Medium",
+    ("get", INTERACTION_RULE_HISTORY): "Light",
+    ("post", INTERACTION_RULE_REVERT): "Medium",
 }
 
 
@@ -46,7 +59,10 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"allOf": [schema], "nullable": True}
 
 
-def _change_schema(what: str, schema: str) -> dict[str, Any]:
+def _change_schema(
+    what: str, schema: str | dict[str, Any], actor: str = "AnsweringRuleChangeActor"
+) -> dict[str, Any]:
+    document = _ref("schemas", schema) if isinstance(schema, str) else schema
     return {
         "type": "object",
         "description": f"One change of {what}, as recorded in the audit trail.",
@@ -54,9 +70,24 @@ def _change_schema(what: str, schema: str) -> dict[str, Any]:
         "properties": {
             "version": {"type": "integer", "minimum": 1, "description": "Version it made."},
             "at": {"type": "string", "format": "date-time"},
-            "actor": _ref("schemas", "AnsweringRuleChangeActor"),
-            "before": _nullable(_ref("schemas", schema)),
-            "after": _nullable(_ref("schemas", schema)),
+            "actor": _ref("schemas", actor),
+            "before": _nullable(document),
+            "after": _nullable(document),
+        },
+    }
+
+
+def _comm_change_schema(what: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return _change_schema(what, schema, "CommChangeActor")
+
+
+def _comm_history_schema(change: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["records", "paging"],
+        "properties": {
+            "records": {"type": "array", "items": _ref("schemas", change)},
+            "paging": _ref("schemas", "EnumeratedPagingModel"),
         },
     }
 
@@ -117,6 +148,51 @@ _SCHEMAS: dict[str, Any] = {
     "ForwardingNumberHistory": _history_schema("ForwardingNumberChange"),
     "BusinessHoursChange": _change_schema("business hours", "GetUserBusinessHoursResponse"),
     "BusinessHoursHistory": _history_schema("BusinessHoursChange"),
+    "CommChangeActor": {
+        "type": "object",
+        "description": "The extension that made the change.",
+        "required": ["id"],
+        "properties": {"id": {"type": "string"}},
+    },
+    "CommStateChange": _comm_change_schema("a state", _ref("schemas", "CommStateResource")),
+    "CommStateHistory": _comm_history_schema("CommStateChange"),
+    "CommStateRuleChange": _comm_change_schema(
+        "a state rule",
+        {
+            "type": "object",
+            "required": ["dispatching"],
+            "properties": {"dispatching": _ref("schemas", "CommStateDispatchingResource")},
+        },
+    ),
+    "CommStateRuleHistory": _comm_history_schema("CommStateRuleChange"),
+    "CommInteractionRuleRecord": {
+        "type": "object",
+        "description": (
+            "An interaction rule as it was stored: as CommInteractionRuleResource, except "
+            "that a State condition names its state by id only."
+        ),
+        "required": ["id", "displayName", "enabled", "conditions", "dispatching"],
+        "properties": {
+            "id": {"type": "string"},
+            "displayName": {"type": "string"},
+            "enabled": {"type": "boolean"},
+            "conditions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["type"],
+                    "properties": {
+                        "type": {"type": "string", "enum": ["Interaction", "Schedule", "State"]}
+                    },
+                },
+            },
+            "dispatching": _ref("schemas", "CommInteractionDispatchingResource"),
+        },
+    },
+    "CommInteractionRuleChange": _comm_change_schema(
+        "an interaction rule", _ref("schemas", "CommInteractionRuleRecord")
+    ),
+    "CommInteractionRuleHistory": _comm_history_schema("CommInteractionRuleChange"),
     "CallFlowRequest": {
         "type": "object",
         "description": "The call to simulate; every field is optional (`at` defaults to now).",
@@ -131,7 +207,11 @@ _SCHEMAS: dict[str, Any] = {
         "required": ["id", "type", "name"],
         "properties": {
             "id": {"type": "string"},
-            "type": {"type": "string", "enum": ["BusinessHours", "AfterHours", "Custom"]},
+            # The last two answer on enhanced (v2) extensions.
+            "type": {
+                "type": "string",
+                "enum": ["BusinessHours", "AfterHours", "Custom", "StateRule", "InteractionRule"],
+            },
             "name": {"type": "string"},
         },
     },
@@ -166,6 +246,30 @@ _SCHEMAS: dict[str, Any] = {
             "action": {"type": "string"},
             "steps": {"type": "array", "items": _ref("schemas", "CallFlowStep")},
             "then": _ref("schemas", "CallFlowEnding"),
+            "extension": {"type": "string", "description": "The extension called."},
+            "timeZone": {"type": "string"},
+            "localTime": {"type": "string", "format": "date-time"},
+            "transfers": {
+                "type": "array",
+                "description": "Each extension the call was handed over to, in order.",
+                "items": _ref("schemas", "CallFlowTransfer"),
+            },
+            "loop": {
+                "type": "array",
+                "nullable": True,
+                "description": "The extensions of a transfer loop, the repeated one last.",
+                "items": {"type": "string"},
+            },
+        },
+    },
+    "CallFlowTransfer": {
+        "type": "object",
+        "required": ["extension", "at", "rule", "action"],
+        "properties": {
+            "extension": {"type": "string"},
+            "at": {"type": "integer", "minimum": 0},
+            "rule": _ref("schemas", "CallFlowRuleRef"),
+            "action": {"type": "string"},
         },
     },
 }
@@ -209,8 +313,70 @@ _NUMBER_PARAMS = [*_EXTENSION_PARAMS, _ref("parameters", "ForwardingNumberId")]
 _PAGING = [_ref("parameters", "Page"), _ref("parameters", "PerPage")]
 
 
+_STATE_RULE_PARAMS = [*_EXTENSION_PARAMS, _ref("parameters", "CommStateId")]
+_STATE_UPDATE_PARAMS = [*_EXTENSION_PARAMS, _ref("parameters", "CommUpdateStateId")]
+_INTERACTION_RULE_PARAMS = [*_EXTENSION_PARAMS, _ref("parameters", "CommRuleId")]
+_V2_IF_MATCH = {**_IF_MATCH, "description": "The resource's `ETag`; 412 when it is stale."}
+
+
+@dataclass(frozen=True)
+class _CommHistory:
+    """History and revert of one kind of v2 resource."""
+
+    what: str
+    names: tuple[str, str]  # operationIds: list, revert
+    paths: tuple[str, str]
+    params: tuple[list[dict[str, Any]], list[dict[str, Any]]]
+    schemas: tuple[str, str]  # the history, the resource a revert answers
+
+
+_COMM_HISTORIES = (
+    _CommHistory(
+        "a state",
+        ("listCicStateHistory", "revertCicStateChange"),
+        (STATE_HISTORY, STATE_REVERT),
+        (_STATE_RULE_PARAMS, _STATE_UPDATE_PARAMS),
+        ("CommStateHistory", "CommStateResource"),
+    ),
+    _CommHistory(
+        "a state rule",
+        ("listVoiceStateBasedRuleHistory", "revertVoiceStateBasedRuleChange"),
+        (STATE_RULE_HISTORY, STATE_RULE_REVERT),
+        (_STATE_RULE_PARAMS, _STATE_RULE_PARAMS),
+        ("CommStateRuleHistory", "CommStateBasedRuleResource"),
+    ),
+    _CommHistory(
+        "an interaction rule",
+        ("listVoiceInteractionRuleHistory", "revertVoiceInteractionRuleChange"),
+        (INTERACTION_RULE_HISTORY, INTERACTION_RULE_REVERT),
+        (_INTERACTION_RULE_PARAMS, _INTERACTION_RULE_PARAMS),
+        ("CommInteractionRuleHistory", "CommInteractionRuleResource"),
+    ),
+)
+
+
+def _comm_history_paths() -> dict[tuple[str, str], dict[str, Any]]:
+    """History and revert of v2 states, state rules and interaction rules."""
+    operations: dict[tuple[str, str], dict[str, Any]] = {}
+    for kind in _COMM_HISTORIES:
+        operations[("get", kind.paths[0])] = _operation(
+            kind.names[0],
+            f"The changes of {kind.what}, newest first",
+            [*kind.params[0], *_PAGING],
+            responses=_responses(_json(_ref("schemas", kind.schemas[0]))),
+        )
+        operations[("post", kind.paths[1])] = _operation(
+            kind.names[1],
+            f"Restore the {kind.what.split(' ', 1)[1]} as it was before a change, as a new change",
+            [*kind.params[1], _VERSION, _V2_IF_MATCH],
+            responses=_responses(_json(_ref("schemas", kind.schemas[1]))),
+        )
+    return operations
+
+
 def _extension_paths() -> dict[tuple[str, str], dict[str, Any]]:
     return {
+        **_comm_history_paths(),
         ("patch", RULE): _operation(
             "patchAnsweringRule",
             "Change an answering rule with an RFC 6902 JSON Patch",

@@ -95,6 +95,16 @@ ERROR_STATUSES: dict[tuple[str, str], tuple[str, ...]] = {
     ("get", f"{_V2}/voice/forwarding-targets"): _PAGED,
     ("delete", f"{_V2}/voice/forwarding-targets"): _WRITE,
     ("get", f"{_V2}/voice/forwarding-targets/devices/{{deviceId}}/extensions"): _READ,
+    # Our extension: history and revert of v2 states and rules (400 a bad page or version).
+    ("get", f"{_V2}/states/{{stateId}}/history"): _PAGED,
+    ("post", f"{_V2}/states/{{stateId}}/history/{{version}}/revert"): (*_PAGED, "412"),
+    ("get", f"{_V2}/voice/state-rules/{{stateId}}/history"): _PAGED,
+    ("post", f"{_V2}/voice/state-rules/{{stateId}}/history/{{version}}/revert"): (*_PAGED, "412"),
+    ("get", f"{_V2}/voice/interaction-rules/{{ruleId}}/history"): _PAGED,
+    ("post", f"{_V2}/voice/interaction-rules/{{ruleId}}/history/{{version}}/revert"): (
+        *_PAGED,
+        "412",
+    ),
 }
 
 

@@ -121,7 +121,7 @@ def demo(
     db: DbOption = None,
 ) -> None:
     """Serve with the demo data on http://127.0.0.1:8080 and print how to log in."""
-    from ringforward.service import provisioning
+    from ringforward.service import enhanced_demo, provisioning
 
     settings = _settings(port=port, db=db, demo=True)
     base = f"http://{settings.host}:{settings.port}"
@@ -129,8 +129,14 @@ def demo(
         f"""ringforward demo on {base}
   database:        {settings.database_url}
   portal:          {base}/portal/
+  account 11111111, legacy call handling (v1.0 answering rules):
   admin:           admin@example.com / {provisioning.DEMO_PASSWORD}  (extension 22222222)
   user:            user@example.com / {provisioning.DEMO_PASSWORD}  (extension 22222223)
+  account {enhanced_demo.ENHANCED_ACCOUNT_ID}, enhanced call handling (v2 comm-handling):
+  admin:           {enhanced_demo.ENHANCED_ADMIN_EMAIL} / {provisioning.DEMO_PASSWORD}  \
+(extension {enhanced_demo.ENHANCED_ADMIN_ID})
+  user:            {enhanced_demo.ENHANCED_USER_EMAIL} / {provisioning.DEMO_PASSWORD}  \
+(extension {enhanced_demo.ENHANCED_USER_ID})
   OAuth app:       client id {provisioning.DEMO_CLIENT_ID}, secret {provisioning.DEMO_CLIENT_SECRET}
   a JWT:           uv run ringforward jwt --extension 22222222
   get a token:     curl -s -u {provisioning.DEMO_CLIENT_ID}:{provisioning.DEMO_CLIENT_SECRET} \\

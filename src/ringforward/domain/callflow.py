@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from ringforward.domain.errors import not_found
 from ringforward.domain.model import (
@@ -30,6 +31,7 @@ from ringforward.domain.schedule import Moment, local_time, schedule_holds, sche
 __all__ = [
     "APPS",
     "MAX_TRANSFERS",
+    "Answered",
     "Call",
     "CallFlow",
     "Device",
@@ -39,12 +41,17 @@ __all__ = [
     "RingStep",
     "RuleRef",
     "TransferHop",
+    "answer_here",
     "call_flow_to_json",
     "custom_rule_matches",
     "extension_time_zone",
+    "follow_transfers",
     "select_rule",
     "simulate",
 ]
+
+# Either engine's loaded call handling of one extension.
+H = TypeVar("H")
 
 # A transfer chain longer than this is cut off even without a repeated extension, so a
 # loader that invents extensions cannot keep the engine busy forever.
@@ -173,6 +180,93 @@ def select_rule(
     raise not_found("business-hours-rule" if moment.in_business_hours else "after-hours-rule")
 
 
+@dataclass(frozen=True)
+class Answered:
+    """How one extension answers a call by itself: the rule that takes it, who rings when
+    and how it ends. ``hands_over`` marks a rule that passes the call on at once (v1
+    TransferToExtension, a v2 Terminate dispatching ending in an extension): its ``then``
+    is the Transfer that :func:`follow_transfers` follows."""
+
+    rule: RuleRef
+    action: str
+    steps: tuple[RingStep, ...]
+    then: FinalAction
+    hands_over: bool = False
+
+
+def follow_transfers(
+    handling: H,
+    call: Call,
+    *,
+    extension_id: str,
+    time_zone: str,
+    answer: Callable[[H, Call], Answered],
+    load_extension: Callable[[str], H | None],
+) -> CallFlow:
+    """The whole flow of ``call`` to ``handling``'s extension, with either engine.
+
+    ``answer`` says how one extension answers the call by itself; every hand-over is
+    followed into its target through ``load_extension`` (None when it is missing or
+    outside the account), and the same call is answered there in that extension's own
+    time zone. A hand-over back to an extension already in the chain is reported as a
+    loop and the call is disconnected; so are a missing target and more than
+    ``MAX_TRANSFERS`` hops. Both engines (v1 answering rules, v2 comm handling) end here.
+    """
+    local = local_time(call.at, time_zone)
+    # Pin the instant once, so a transfer to an extension in another zone keeps it.
+    call = Call(local, call.caller, call.called)
+    first = answer(handling, call)
+    chain = [extension_id]
+    hops: list[TransferHop] = []
+    loop: tuple[str, ...] | None = None
+    current = first
+    ended: FinalAction | None = None
+    while current.hands_over and current.then.target:
+        target_id = current.then.target
+        if target_id in chain:
+            loop = (*chain, target_id)
+            ended = FinalAction("Disconnect", 0, reason="transfer loop: " + " → ".join(loop))
+            break
+        if len(hops) >= MAX_TRANSFERS:
+            reason = f"more than {MAX_TRANSFERS} transfers in a row"
+            ended = FinalAction("Disconnect", 0, reason=reason)
+            break
+        target = load_extension(target_id)
+        if target is None:
+            ended = FinalAction("Disconnect", 0, reason=f"extension {target_id} not found")
+            break
+        current = answer(target, call)
+        chain.append(target_id)
+        hops.append(TransferHop(target_id, 0, current.rule, current.action))
+    return CallFlow(
+        extension_id=extension_id,
+        time_zone=time_zone,
+        local_time=local,
+        rule=first.rule,
+        action=first.action,
+        steps=() if ended is not None else current.steps,
+        then=ended if ended is not None else current.then,
+        transfers=tuple(hops),
+        loop=loop,
+    )
+
+
+def answer_here(
+    handling: ExtensionCallHandling, call: Call, *, region: str = DEFAULT_REGION
+) -> Answered:
+    """How ``handling``'s extension answers ``call`` by itself (transfers not followed)."""
+    rule = select_rule(handling, call, region=region)
+    ref, action = RuleRef.of(rule), rule.call_handling_action
+    if action == "TransferToExtension":
+        target_id = rule.transfer_extension_id
+        if not target_id:
+            reason = "transfer.extension.id is not set"
+            return Answered(ref, action, (), FinalAction("Disconnect", 0, reason=reason))
+        return Answered(ref, action, (), FinalAction("Transfer", 0, target_id), hands_over=True)
+    steps, then = answer(rule, handling.extension.id, handling.forwarding_numbers, region=region)
+    return Answered(ref, action, tuple(steps), then)
+
+
 def simulate(
     handling: ExtensionCallHandling,
     call: Call,
@@ -186,49 +280,13 @@ def simulate(
     for an extension that is missing or outside the account); a transfer back to an
     extension already in the chain is reported as a loop and the call is disconnected.
     """
-    first_local = local_time(call.at, handling.time_zone)
-    # Pin the instant once, so a transfer to an extension in another zone keeps it.
-    call = Call(first_local, call.caller, call.called)
-    first_rule = select_rule(handling, call, region=region)
-    chain = [handling.extension.id]
-    hops: list[TransferHop] = []
-    loop: tuple[str, ...] | None = None
-    current, rule = handling, first_rule
-    steps: list[RingStep] = []
-    then: FinalAction | None = None
-    while rule.call_handling_action == "TransferToExtension":
-        target_id = rule.transfer_extension_id
-        if not target_id:
-            then = FinalAction("Disconnect", 0, reason="transfer.extension.id is not set")
-            break
-        if target_id in chain:
-            loop = (*chain, target_id)
-            then = FinalAction("Disconnect", 0, reason="transfer loop: " + " → ".join(loop))
-            break
-        if len(hops) >= MAX_TRANSFERS:
-            reason = f"more than {MAX_TRANSFERS} transfers in a row"
-            then = FinalAction("Disconnect", 0, reason=reason)
-            break
-        target = load_extension(target_id)
-        if target is None:
-            then = FinalAction("Disconnect", 0, reason=f"extension {target_id} not found")
-            break
-        chain.append(target_id)
-        current = target
-        rule = select_rule(current, call, region=region)
-        hops.append(TransferHop(target_id, 0, RuleRef.of(rule), rule.call_handling_action))
-    if then is None:
-        steps, then = answer(rule, current.extension.id, current.forwarding_numbers, region=region)
-    return CallFlow(
+    return follow_transfers(
+        handling,
+        call,
         extension_id=handling.extension.id,
         time_zone=handling.time_zone,
-        local_time=first_local,
-        rule=RuleRef.of(first_rule),
-        action=first_rule.call_handling_action,
-        steps=tuple(steps),
-        then=then,
-        transfers=tuple(hops),
-        loop=loop,
+        answer=lambda target, pinned: answer_here(target, pinned, region=region),
+        load_extension=load_extension,
     )
 
 

@@ -16,6 +16,14 @@ from ringforward.domain.model import (
 from ringforward.domain.phone import DEFAULT_REGION, try_normalize
 
 APPS = "apps"
+# A ring entry naming another extension of the account (v2's CoworkerRingTarget).
+COWORKER = "extension:"
+
+
+def coworker_id(entry: str) -> str | None:
+    """The extension id a ``ring`` entry names, or None for "apps" and phone numbers."""
+    return entry[len(COWORKER) :] if entry.startswith(COWORKER) else None
+
 
 FinalActionName = Literal["Voicemail", "Disconnect", "Announcement", "Forward", "Transfer"]
 

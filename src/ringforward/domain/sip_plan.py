@@ -18,6 +18,7 @@ from typing import Literal
 
 from ringforward.domain.callflow import APPS, CallFlow, RingStep
 from ringforward.domain.model import SECONDS_PER_RING
+from ringforward.domain.ring_timeline import coworker_id
 
 TargetKind = Literal["device", "gateway", "voicemail"]
 # A transfer that leads back into the chain, or more hops than this, ends the call.
@@ -61,8 +62,11 @@ class DeviceDirectory:
 def _step_targets(step: RingStep, directory: DeviceDirectory) -> list[Target]:
     targets: list[Target] = []
     for ring in step.ring:
-        if ring == APPS:
-            targets.extend(Target("device", user) for user in directory.apps(step.extension_id))
+        coworker = coworker_id(ring)
+        if ring == APPS or coworker is not None:
+            # A coworker rings on their apps, as the extension's own apps ring.
+            whose = coworker or step.extension_id
+            targets.extend(Target("device", user) for user in directory.apps(whose))
         else:
             targets.append(Target("gateway", ring))
     for device in step.devices:
@@ -105,7 +109,8 @@ def sip_plan(
     """
     ms_per_second = 1000 * seconds_per_ring / SECONDS_PER_RING
     stages: list[Stage] = []
-    chain = [flow.extension_id]
+    # Hand-overs the engine already followed are part of the chain.
+    chain = [flow.extension_id, *(hop.extension_id for hop in flow.transfers)]
     offset_ms = 0
     current = flow
     while True:
@@ -128,7 +133,7 @@ def sip_plan(
             if following is None:
                 reason = f"extension {then.target} not found"
                 return SipPlan(flow.extension_id, tuple(stages), "Disconnect", reason)
-            chain.append(then.target)
+            chain += [then.target, *(hop.extension_id for hop in following.transfers)]
             current, offset_ms = following, at_ms
             continue
         return SipPlan(flow.extension_id, tuple(stages), "Disconnect", then.reason)

@@ -11,8 +11,14 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from ringforward.domain.comm_handling.dispatching import target_key
 from ringforward.domain.comm_handling.model import ENHANCED, STATE_NAMES
-from ringforward.domain.comm_handling.ring_groups import merge_groups, move_group
+from ringforward.domain.comm_handling.ring_groups import (
+    add_phone,
+    merge_groups,
+    move_group,
+    without_target,
+)
 from ringforward.domain.errors import DomainError, invalid
 from ringforward.portal.call_handling import extension_url
 from ringforward.portal.forms import FormValues, first
@@ -29,13 +35,20 @@ router = APIRouter(prefix="/portal/extensions/{extension_id}/states/{state_id}")
 
 
 @dataclass(frozen=True)
+class TargetView:
+    label: str
+    # What the remove form names the target by (``target_key``).
+    key: str
+
+
+@dataclass(frozen=True)
 class GroupView:
     number: int
     position: int
     enabled: bool
     duration: int
     offset: int
-    targets: tuple[str, ...]
+    targets: tuple[TargetView, ...]
 
 
 def _target_label(target: dict[str, Any]) -> str:
@@ -72,7 +85,7 @@ def group_views(dispatching: dict[str, Any]) -> list[GroupView]:
                 bool(action["enabled"]),
                 int(action["duration"]),
                 int(action.get("customStartOffset", 0)),
-                tuple(_target_label(t) for t in action["targets"]),
+                tuple(TargetView(_target_label(t), target_key(t)) for t in action["targets"]),
             )
         )
     return views
@@ -142,10 +155,18 @@ Edit = Callable[[dict[str, Any], FormValues], dict[str, Any]]
 
 
 async def _change(
-    request: Request, db: Database, change: Change, extension_id: str, state_id: str, edit: Edit
+    request: Request,
+    db: Database,
+    change: Change,
+    extension_id: str,
+    state_id: str,
+    edit: Edit,
+    *,
+    shown_at: str = "groups",
 ) -> Response:
     """Apply ``edit`` to the state rule's dispatching through the API's use case (checks,
-    permissions, version and audit included); a refusal is shown on the page."""
+    permissions, version and audit included); a refusal is shown on the page at
+    ``shown_at``."""
     session, values = change.session, change.values
     try:
         rule, _state = await comm_states.get_state_rule(
@@ -163,7 +184,7 @@ async def _change(
         )
     except DomainError as error:
         return await render_enhanced(
-            request, db, session, extension_id, state_id, problem=problem_of(error, "groups")
+            request, db, session, extension_id, state_id, problem=problem_of(error, shown_at)
         )
     return redirect(request, state_url(extension_id, state_id))
 
@@ -173,6 +194,12 @@ def _numbers(values: FormValues, key: str) -> list[int]:
         return [int(raw) for raw in values.get(key) or ()]
     except ValueError as error:
         raise invalid(key, "must be a whole number") from error
+
+
+def _one(values: FormValues, key: str) -> int:
+    """The form's one number under ``key`` (0, which names no group, when missing)."""
+    numbers = _numbers(values, key)
+    return numbers[0] if numbers else 0
 
 
 @router.post("/groups/create")
@@ -195,9 +222,7 @@ async def move(
     request: Request, db: Db, change: Change, extension_id: str, state_id: str
 ) -> Response:
     def edit(dispatching: dict[str, Any], values: FormValues) -> dict[str, Any]:
-        (number,) = _numbers(values, "group") or [0]
-        (to,) = _numbers(values, "to") or [0]
-        return move_group(dispatching, number, to)
+        return move_group(dispatching, _one(values, "group"), _one(values, "to"))
 
     return await _change(request, db, change, extension_id, state_id, edit)
 
@@ -207,40 +232,50 @@ async def set_duration(
     request: Request, db: Db, change: Change, extension_id: str, state_id: str
 ) -> Response:
     """Set one RingGroupAction's duration; the rest of the dispatching is sent back as is."""
-    session, values = change.session, change.values
-    try:
-        position = int(first(values, "position") or "-1")
-        duration = int(first(values, "duration") or "0")
-    except ValueError:
-        return await render_enhanced(
-            request,
-            db,
-            session,
-            extension_id,
-            state_id,
-            problem=problem_of(invalid("duration", "must be a whole number"), "duration"),
-        )
-    try:
-        rule, _state = await comm_states.get_state_rule(
-            db, session.principal, CURRENT, extension_id, state_id
-        )
-        if first(values, "version") != str(rule.version):
-            raise invalid("version", "the rule changed since the page was loaded; try again")
-        actions = list(rule.document["actions"])
+
+    def edit(dispatching: dict[str, Any], values: FormValues) -> dict[str, Any]:
+        try:
+            position = int(first(values, "position") or "-1")
+            duration = int(first(values, "duration") or "0")
+        except ValueError as error:
+            raise invalid("duration", "must be a whole number") from error
+        actions = list(dispatching["actions"])
         if not 0 <= position < len(actions) or actions[position]["type"] != "RingGroupAction":
             raise invalid("position", "no such ring group")
         actions[position] = {**actions[position], "duration": duration}
-        await comm_states.patch_state_rule(
-            db,
-            session.principal,
-            CURRENT,
-            extension_id,
-            state_id,
-            {"dispatching": {**rule.document, "actions": actions}},
-            if_match=None,
-        )
-    except DomainError as error:
-        return await render_enhanced(
-            request, db, session, extension_id, state_id, problem=problem_of(error, "duration")
-        )
-    return redirect(request, state_url(extension_id, state_id))
+        return {**dispatching, "actions": actions}
+
+    return await _change(request, db, change, extension_id, state_id, edit, shown_at="duration")
+
+
+@router.post("/groups/add-number")
+async def add_number(
+    request: Request, db: Db, change: Change, extension_id: str, state_id: str
+) -> Response:
+    """Ring one more phone number in a ring group."""
+    return await _change(
+        request,
+        db,
+        change,
+        extension_id,
+        state_id,
+        lambda dispatching, values: add_phone(
+            dispatching, _one(values, "group"), first(values, "phoneNumber") or ""
+        ),
+    )
+
+
+@router.post("/groups/remove-target")
+async def remove_target(
+    request: Request, db: Db, change: Change, extension_id: str, state_id: str
+) -> Response:
+    """Take one target out of a ring group; a group left empty goes."""
+
+    def edit(dispatching: dict[str, Any], values: FormValues) -> dict[str, Any]:
+        number = _one(values, "group")
+        without = without_target(dispatching, first(values, "target") or "", number=number)
+        if without is None:
+            raise invalid("target", f"ring group {number} does not ring it")
+        return without
+
+    return await _change(request, db, change, extension_id, state_id, edit)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ringforward.domain.callflow import CallFlow, RingStep
 from ringforward.domain.model import SECONDS_PER_RING
+from ringforward.domain.ring_timeline import APPS, coworker_id
 
 FINAL_ACTION_NAMES = {
     "Voicemail": "Voicemail",
@@ -39,10 +40,19 @@ class Timeline:
     final: str
     final_at: int
     final_left: float
+    # One sentence per hand-over the call took before anyone rang.
+    transfers: tuple[str, ...] = ()
+
+
+def _who(entry: str) -> str:
+    if entry == APPS:
+        return "Apps"
+    coworker = coworker_id(entry)
+    return entry if coworker is None else f"Extension {coworker}"
 
 
 def _label(step: RingStep) -> str:
-    targets = [("Apps" if who == "apps" else who) for who in step.ring]
+    targets = [_who(entry) for entry in step.ring]
     targets += [device.label for device in step.devices if device.device_id]
     who = ", ".join(targets) or "—"
     return f"Group {step.group}: {who}" if step.group is not None else who
@@ -84,4 +94,9 @@ def timeline_of(flow: CallFlow) -> Timeline:
         final=final,
         final_at=then.at,
         final_left=percent(then.at),
+        transfers=tuple(
+            f"Transferred at once to extension {hop.extension_id}, "
+            f"answered there by {hop.rule.name}: {hop.action}."
+            for hop in flow.transfers
+        ),
     )

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from ringforward.domain.callflow import Call, CallFlow, ExtensionCallHandling, simulate
-from ringforward.domain.comm_handling.callflow import simulate_enhanced
+from ringforward.domain.comm_handling.callflow import (
+    simulate_enhanced,
+    transfer_targets,
+)
+from ringforward.domain.comm_handling.model import ENHANCED
 from ringforward.domain.errors import invalid
 from ringforward.domain.model import Account, Extension
 from ringforward.domain.phone import normalize_phone_number
 from ringforward.domain.schedule import checked_instant
 from ringforward.service.access import Principal
-from ringforward.service.comm_callflow import load_enhanced
+from ringforward.service.comm_callflow import enhanced_handling
 from ringforward.service.scope import reading
 from ringforward.store.database import Database
 from ringforward.store.repositories import Repositories, stored
+
+H = TypeVar("H")
 
 
 async def load_handling(
@@ -30,27 +39,101 @@ async def load_handling(
     )
 
 
-async def transfer_closure(
-    repo: Repositories, account: Account, first: ExtensionCallHandling
-) -> dict[str, ExtensionCallHandling]:
+def _v1_transfer_targets(handling: ExtensionCallHandling) -> list[str]:
+    targets: list[str] = []
+    for rule in handling.rules:
+        if rule.transfer_extension_id:
+            targets.append(rule.transfer_extension_id)
+        if rule.missed_call is not None and rule.missed_call.extension_id:
+            targets.append(rule.missed_call.extension_id)
+    return targets
+
+
+async def _closure(
+    repo: Repositories,
+    account: Account,
+    first: tuple[str, H],
+    targets: Callable[[H], Iterable[str]],
+    load: Callable[[Extension], Awaitable[H]],
+) -> dict[str, H]:
     """Every extension of the account a transfer could reach from ``first``, loaded once."""
-    loaded = {first.extension.id: first}
-    pending = [first]
+    loaded = dict([first])
+    pending = [first[1]]
     while pending:
-        handling = pending.pop()
-        for rule in handling.rules:
-            targets = [rule.transfer_extension_id]
-            if rule.missed_call is not None:
-                targets.append(rule.missed_call.extension_id)
-            for target_id in targets:
-                if not target_id or target_id in loaded:
-                    continue
-                extension = await repo.extensions.get_extension(target_id)
-                if extension is None or extension.account_id != account.id:
-                    continue
-                loaded[target_id] = await load_handling(repo, account, extension)
-                pending.append(loaded[target_id])
+        for target_id in targets(pending.pop()):
+            if target_id in loaded:
+                continue
+            extension = await repo.extensions.get_extension(target_id)
+            if extension is None or extension.account_id != account.id:
+                continue
+            loaded[target_id] = await load(extension)
+            pending.append(loaded[target_id])
     return loaded
+
+
+@dataclass(frozen=True)
+class Reachable:
+    """An extension's call handling and that of every extension its transfers could
+    reach, loaded once: ``flow`` answers a call at any of them with the engine of the
+    account's generation, hand-overs followed (None for an extension not reachable)."""
+
+    called: str
+    extension_ids: tuple[str, ...]
+    flow: Callable[[str, Call], CallFlow | None]
+
+    def answer(self, call: Call) -> CallFlow:
+        """The flow of ``call`` at the extension called."""
+        flow = self.flow(self.called, call)
+        assert flow is not None  # the extension called is always reachable from itself
+        return flow
+
+
+async def _reachable_with(
+    repo: Repositories,
+    account: Account,
+    extension: Extension,
+    load: Callable[[Repositories, Account, Extension], Awaitable[H]],
+    targets: Callable[[H], Iterable[str]],
+    simulate_one: Callable[[H, Call, Callable[[str], H | None]], CallFlow],
+) -> Reachable:
+    async def load_one(target: Extension) -> H:
+        return await load(repo, account, target)
+
+    first = (extension.id, await load_one(extension))
+    loaded = await _closure(repo, account, first, targets, load_one)
+
+    def flow(extension_id: str, call: Call) -> CallFlow | None:
+        handling = loaded.get(extension_id)
+        return None if handling is None else simulate_one(handling, call, loaded.get)
+
+    return Reachable(extension.id, tuple(loaded), flow)
+
+
+async def load_reachable(repo: Repositories, account: Account, extension: Extension) -> Reachable:
+    """What every edge (simulate, the portal, SIP routing) asks the engine through: the
+    engine of the account's generation, over everything a transfer could reach."""
+    region = account.country
+    if await repo.comm.generation(account.id) == ENHANCED:
+        return await _reachable_with(
+            repo,
+            account,
+            extension,
+            enhanced_handling,
+            transfer_targets,
+            lambda handling, call, others: simulate_enhanced(
+                handling, call, load_extension=others, region=region
+            ),
+        )
+    return await _reachable_with(
+        repo,
+        account,
+        extension,
+        load_handling,
+        _v1_transfer_targets,
+        lambda handling, call, others: simulate(
+            handling, call, load_extension=others, region=region
+        ),
+    )
 
 
 def parse_call(at: str | None, caller: str | None, called: str | None, *, region: str) -> Call:
@@ -91,12 +174,8 @@ async def simulate_call(
     async with reading(db, principal, account_ref, extension_ref) as scope:
         region = scope.account.country
         call = parse_call(at, caller, called, region=region)
-        enhanced = await load_enhanced(scope)
-        if enhanced is not None:
-            return simulate_enhanced(enhanced, call, region=region)
-        first = await load_handling(scope.repos, scope.account, scope.extension)
-        reachable = await transfer_closure(scope.repos, scope.account, first)
-    return simulate(first, call, load_extension=reachable.get, region=region)
+        reachable = await load_reachable(scope.repos, scope.account, scope.extension)
+    return reachable.answer(call)
 
 
 async def cli_principal(db: Database, extension_id: str) -> Principal:

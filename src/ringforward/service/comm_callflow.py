@@ -24,9 +24,16 @@ async def load_enhanced_of(
     repos: Repositories, account: Account, extension: Extension
 ) -> EnhancedCallHandling | None:
     """As ``load_enhanced``, for callers without a principal (the SIP proxy)."""
-    comm = repos.comm
-    if await comm.generation(account.id) != ENHANCED:
+    if await repos.comm.generation(account.id) != ENHANCED:
         return None
+    return await enhanced_handling(repos, account, extension)
+
+
+async def enhanced_handling(
+    repos: Repositories, account: Account, extension: Extension
+) -> EnhancedCallHandling:
+    """The extension's stored v2 call handling (its account known to be enhanced)."""
+    comm = repos.comm
     extension_id = extension.id
     return EnhancedCallHandling(
         extension_id=extension_id,

@@ -8,7 +8,13 @@ from typing import Any
 
 from ringforward.domain.comm_handling.dispatching import normalize_dispatching
 from ringforward.domain.comm_handling.interaction import interaction_rule
-from ringforward.domain.comm_handling.model import STATE_RULE
+from ringforward.domain.comm_handling.model import (
+    INTERACTION_RULE,
+    STATE,
+    STATE_RULE,
+    WORK_HOURS,
+)
+from ringforward.domain.comm_handling.states import state_document, weekly_of
 from ringforward.domain.errors import ValidationError, not_found
 from ringforward.service.access import Principal
 from ringforward.service.comm_common import (
@@ -17,6 +23,8 @@ from ringforward.service.comm_common import (
     enhanced_scope,
     save,
 )
+from ringforward.service.comm_interaction import expanded_rule
+from ringforward.service.comm_states import sync_after_hours
 from ringforward.store.comm_handling import StoredItem
 from ringforward.store.database import Database
 
@@ -46,7 +54,7 @@ async def changes(
     async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
         records = await scope.repos.audit.list_audit(scope.extension.id, f"comm-{kind}", item_id)
         if not records and await scope.repos.comm.item(scope.extension.id, kind, item_id) is None:
-            raise not_found("ruleId" if kind != STATE_RULE else "stateId")
+            raise not_found(_missing(kind))
         return [
             Change(
                 record.version,
@@ -59,6 +67,10 @@ async def changes(
         ]
 
 
+def _missing(kind: str) -> str:
+    return "ruleId" if kind == INTERACTION_RULE else "stateId"
+
+
 async def revert(
     db: Database,
     principal: Principal,
@@ -69,12 +81,16 @@ async def revert(
     version: int,
     *,
     if_match: str | None = None,
-) -> StoredItem:
-    """Restore the resource as it was before change ``version``, as a change of its own."""
+) -> tuple[StoredItem, StoredItem | None]:
+    """Restore the resource as it was before change ``version``, as a change of its own.
+
+    Answers the item as a read answers it: an interaction rule with its State conditions
+    expanded; a state rule with its state (the resource embeds it). Restoring work-hours'
+    schedule creates or deletes after-hours as a PATCH would."""
     async with enhanced_scope(db, principal, account_ref, extension_ref, writing=True) as scope:
         current = await scope.repos.comm.item(scope.extension.id, kind, item_id)
         if current is None:
-            raise not_found("ruleId" if kind != STATE_RULE else "stateId")
+            raise not_found(_missing(kind))
         check_if_match(current, if_match)
         records = await scope.repos.audit.list_audit(scope.extension.id, f"comm-{kind}", item_id)
         record = next((r for r in records if r.version == version), None)
@@ -86,6 +102,15 @@ async def revert(
                 f"Version {version} created the rule; delete the rule to undo it",
                 parameter_name="version",
             )
+        if kind == STATE:
+            # A stored state was valid; rebuilt, it takes today's form.
+            restored = state_document(
+                item_id, enabled=earlier["enabled"], weekly=weekly_of(earlier)
+            )
+            saved = await save(scope, current, restored)
+            if item_id == WORK_HOURS:
+                await sync_after_hours(scope, scheduled=bool(weekly_of(restored)))
+            return saved, None
         # The old version is checked again: a coworker it names may be gone by now.
         if kind == STATE_RULE:
             normalized = normalize_dispatching(earlier, region=scope.account.country)
@@ -93,4 +118,7 @@ async def revert(
         else:
             document, refs = interaction_rule(item_id, earlier, region=scope.account.country)
         await check_references(scope, refs)
-        return await save(scope, current, document)
+        saved = await save(scope, current, document)
+        if kind != STATE_RULE:
+            return await expanded_rule(scope, saved), None
+        return saved, await scope.repos.comm.item(scope.extension.id, STATE, item_id)

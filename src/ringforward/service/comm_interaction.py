@@ -37,7 +37,7 @@ async def list_rules(
     async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
         rules = await scope.repos.comm.items(scope.extension.id, INTERACTION_RULE)
         return [
-            await _expanded(scope, r)
+            await expanded_rule(scope, r)
             for r in rules
             if enabled is None or r.document["enabled"] is enabled
         ]
@@ -50,7 +50,7 @@ async def _rule(scope: Scope, rule_id: str) -> StoredItem:
     return found
 
 
-async def _expanded(scope: Scope, item: StoredItem) -> StoredItem:
+async def expanded_rule(scope: Scope, item: StoredItem) -> StoredItem:
     """The rule as answered: a State condition carries the whole current state."""
     conditions = []
     for condition in item.document["conditions"]:
@@ -67,7 +67,7 @@ async def get_rule(
     db: Database, principal: Principal, account_ref: str, extension_ref: str, rule_id: str
 ) -> StoredItem:
     async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
-        return await _expanded(scope, await _rule(scope, rule_id))
+        return await expanded_rule(scope, await _rule(scope, rule_id))
 
 
 async def create_rule(
@@ -81,7 +81,7 @@ async def create_rule(
         item = StoredItem(INTERACTION_RULE, rule_id, int(rule_id), 1, document)
         await scope.repos.comm.insert(scope.extension.id, item)
         await audit(scope, None, item)
-        return await _expanded(scope, item)
+        return await expanded_rule(scope, item)
 
 
 async def patch_rule(
@@ -102,7 +102,7 @@ async def patch_rule(
             rule_id, body, region=scope.account.country, current=before.document
         )
         await check_references(scope, refs)
-        return await _expanded(scope, await save(scope, before, document))
+        return await expanded_rule(scope, await save(scope, before, document))
 
 
 async def delete_rule(

@@ -64,24 +64,39 @@ async def patch_state(
         before = await _state(scope, state_id)
         saved = await save(scope, before, patched_state(before.document, body))
         if state_id == WORK_HOURS:
-            await _sync_after_hours(scope, scheduled=bool(weekly_of(saved.document)))
+            await sync_after_hours(scope, scheduled=bool(weekly_of(saved.document)))
         return saved
 
 
-async def _sync_after_hours(scope: Scope, *, scheduled: bool) -> None:
+async def _next_version(scope: Scope, kind: str, item_id: str) -> int:
+    """A re-created item continues its history's numbering, so versions stay unique."""
+    records = await scope.repos.audit.list_audit(scope.extension.id, f"comm-{kind}", item_id)
+    return max((record.version for record in records), default=0) + 1
+
+
+async def sync_after_hours(scope: Scope, *, scheduled: bool) -> None:
+    """After-hours exists exactly while work-hours has a schedule."""
     extension_id = scope.extension.id
     state = await scope.repos.comm.item(extension_id, STATE, AFTER_HOURS)
     rule = await scope.repos.comm.item(extension_id, STATE_RULE, AFTER_HOURS)
     position = STATE_ORDER.index(AFTER_HOURS)
     if scheduled and state is None:
         created = StoredItem(
-            STATE, AFTER_HOURS, position, 1, state_document(AFTER_HOURS, enabled=True)
+            STATE,
+            AFTER_HOURS,
+            position,
+            await _next_version(scope, STATE, AFTER_HOURS),
+            state_document(AFTER_HOURS, enabled=True),
         )
         await scope.repos.comm.insert(extension_id, created)
         await audit(scope, None, created)
         if rule is None:
             new_rule = StoredItem(
-                STATE_RULE, AFTER_HOURS, position, 1, default_dispatching(AFTER_HOURS)
+                STATE_RULE,
+                AFTER_HOURS,
+                position,
+                await _next_version(scope, STATE_RULE, AFTER_HOURS),
+                default_dispatching(AFTER_HOURS),
             )
             await scope.repos.comm.insert(extension_id, new_rule)
             await audit(scope, None, new_rule)

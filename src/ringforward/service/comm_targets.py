@@ -10,8 +10,8 @@ from ringforward.domain.comm_handling.model import (
     APP_TARGET_NAMES,
     INTERACTION_RULE,
     STATE_RULE,
-    voicemail_action,
 )
+from ringforward.domain.comm_handling.ring_groups import without_target
 from ringforward.domain.errors import invalid, not_found
 from ringforward.domain.phone import try_normalize
 from ringforward.service.access import Principal, resolve_account
@@ -81,27 +81,6 @@ def _request_key(record: dict[str, Any], region: str) -> str:
     return target_key(record)
 
 
-def _without(dispatching: dict[str, Any], key: str) -> dict[str, Any] | None:
-    """``dispatching`` without the target; a ring group left empty goes too."""
-    changed = False
-    actions = []
-    for action in dispatching["actions"]:
-        if action["type"] == "RingGroupAction":
-            kept = [t for t in action["targets"] if target_key(t) != key]
-            if len(kept) != len(action["targets"]):
-                changed = True
-                if not kept:
-                    continue
-                action = {**action, "targets": kept}
-        actions.append(action)
-    if not changed:
-        return None
-    if not actions:
-        # Nothing left to ring: the call goes to voicemail, as a new rule's fallback does.
-        return {**dispatching, "type": "Terminate", "actions": [voicemail_action()]}
-    return {**dispatching, "actions": actions}
-
-
 async def remove_forwarding_targets(
     db: Database,
     principal: Principal,
@@ -128,7 +107,7 @@ async def remove_forwarding_targets(
 async def _remove_everywhere(scope: Scope, key: str) -> bool:
     removed = False
     for item in await _items(scope.repos.comm, scope.extension.id):
-        dispatching = _without(_dispatching_of(item), key)
+        dispatching = without_target(_dispatching_of(item), key)
         if dispatching is None:
             continue
         removed = True

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import secrets
 
-from ringforward.domain.callflow import Call, CallFlow, ExtensionCallHandling, simulate
-from ringforward.domain.comm_handling.callflow import simulate_enhanced
+from ringforward.domain.callflow import CallFlow
 from ringforward.domain.devices import Device
 from ringforward.domain.errors import not_found
-from ringforward.domain.model import Account, Extension
+from ringforward.domain.model import Extension
 from ringforward.domain.phone import try_normalize
-from ringforward.domain.sip_plan import MAX_TRANSFER_DEPTH, DeviceDirectory, SipPlan, sip_plan
-from ringforward.service.callflow import load_handling, parse_call, transfer_closure
-from ringforward.service.comm_callflow import load_enhanced_of
+from ringforward.domain.ring_timeline import coworker_id
+from ringforward.domain.sip_plan import DeviceDirectory, SipPlan, sip_plan
+from ringforward.service.callflow import load_reachable, parse_call
 from ringforward.store.database import Database
 from ringforward.store.repositories import Repositories, stored
 
@@ -64,53 +63,29 @@ async def route_call(
             try_normalize(called, region=region),
             region=region,
         )
-        enhanced = await _enhanced_flows(repo, account, extension, call)
-        if enhanced is not None:
-            devices = await repo.devices.devices_of(list(enhanced))
-            flow = enhanced[extension.id]
-            directory = _directory(devices)
-            return sip_plan(
-                flow, directory, seconds_per_ring=seconds_per_ring, flow_of=enhanced.get
-            )
-        first = await load_handling(repo, account, extension)
-        reachable = await transfer_closure(repo, account, first)
-        devices = await repo.devices.devices_of(list(reachable))
+        reachable = await load_reachable(repo, account, extension)
+        flows = {ext: reachable.flow(ext, call) for ext in reachable.extension_ids}
+        # Whose devices can ring: every extension a transfer reaches, and every coworker
+        # a ring group names.
+        ringing = set(flows) | {
+            coworker
+            for flow in flows.values()
+            if flow is not None
+            for step in flow.steps
+            for entry in step.ring
+            if (coworker := coworker_id(entry)) is not None
+        }
+        devices = await repo.devices.devices_of(sorted(ringing))
 
     def flow_of(extension_id: str) -> CallFlow | None:
-        handling: ExtensionCallHandling | None = reachable.get(extension_id)
-        if handling is None:
-            return None
-        return simulate(handling, call, load_extension=reachable.get, region=region)
+        return flows.get(extension_id)
 
-    flow = simulate(first, call, load_extension=reachable.get, region=region)
-    return sip_plan(flow, _directory(devices), seconds_per_ring=seconds_per_ring, flow_of=flow_of)
-
-
-async def _enhanced_flows(
-    repo: Repositories, account: Account, extension: Extension, call: Call
-) -> dict[str, CallFlow] | None:
-    """The v2 flows of the call at the extension and along its chain of transfers,
-    by extension id; None when the account is legacy.
-
-    A transfer to an extension outside the account is left out, so the plan ends the
-    call there as it does for an unknown extension; the plan also stops loops.
-    """
-    region = account.country
-    flows: dict[str, CallFlow] = {}
-    current: Extension | None = extension
-    while current is not None and len(flows) <= MAX_TRANSFER_DEPTH:
-        handling = await load_enhanced_of(repo, account, current)
-        if handling is None:
-            return None
-        flow = simulate_enhanced(handling, call, region=region)
-        flows[current.id] = flow
-        target = flow.then.target if flow.then.action == "Transfer" else None
-        if target is None or target in flows:
-            break
-        current = await repo.extensions.get_extension(target)
-        if current is not None and current.account_id != account.id:
-            current = None
-    return flows
+    return sip_plan(
+        reachable.answer(call),
+        _directory(devices),
+        seconds_per_ring=seconds_per_ring,
+        flow_of=flow_of,
+    )
 
 
 async def device_for_registration(db: Database, authorization_id: str) -> Device | None:

@@ -1,4 +1,4 @@
-"""Our extension on v2 rules: their audit trail (history) and revert."""
+"""Our extension on v2 states and rules: their audit trail (history) and revert."""
 
 from __future__ import annotations
 
@@ -11,21 +11,27 @@ from ringforward.api.deps import require_extensions
 from ringforward.api.extension_call import Ext
 from ringforward.api.routes.comm_common import (
     READABLE_STATES,
+    UPDATABLE_STATES,
     V2_PREFIX,
     checked_state,
     if_match,
     item_response,
     v2_page,
 )
+from ringforward.api.routes.comm_states import state_rule_json
 from ringforward.api.routes.generation_guard import enhanced_only
 from ringforward.api.routes.history import iso_time
-from ringforward.domain.comm_handling.model import INTERACTION_RULE, STATE_RULE
+from ringforward.domain.comm_handling.model import INTERACTION_RULE, STATE, STATE_RULE
 from ringforward.service import comm_history as use_cases
 from ringforward.service.comm_history import Change
 from ringforward.service.history import parse_version
 
-router = APIRouter(prefix=f"{V2_PREFIX}/voice", dependencies=[Depends(enhanced_only)])
-PATHS = {STATE_RULE: "state-rules", INTERACTION_RULE: "interaction-rules"}
+router = APIRouter(prefix=V2_PREFIX, dependencies=[Depends(enhanced_only)])
+PATHS = {
+    STATE: "states",
+    STATE_RULE: "voice/state-rules",
+    INTERACTION_RULE: "voice/interaction-rules",
+}
 
 
 def _wrap(kind: str, document: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -44,8 +50,11 @@ def _change(kind: str, change: Change) -> dict[str, Any]:
     }
 
 
-def _item_id(kind: str, raw: str) -> str:
-    return checked_state(raw, READABLE_STATES) if kind == STATE_RULE else raw
+def _item_id(kind: str, raw: str, *, reverting: bool = False) -> str:
+    if kind == INTERACTION_RULE:
+        return raw
+    # after-hours follows work-hours' schedule: it has a history but no change of its own.
+    return checked_state(raw, UPDATABLE_STATES if reverting and kind == STATE else READABLE_STATES)
 
 
 def _register(kind: str) -> None:
@@ -63,10 +72,14 @@ def _register(kind: str) -> None:
         dependencies=[Depends(require_extensions)],
     )
     async def revert(request: Request, ext: Ext, itemId: str, version: str) -> JSONResponse:
-        item_id, number = _item_id(kind, itemId), parse_version(version)
-        item = await use_cases.revert(*ext, kind, item_id, number, if_match=if_match(request))
-        return item_response(request, _wrap(kind, item.document) or {}, item)
+        item_id, number = _item_id(kind, itemId, reverting=True), parse_version(version)
+        expected = if_match(request)
+        item, state = await use_cases.revert(*ext, kind, item_id, number, if_match=expected)
+        # The same resource a GET of the rule answers.
+        body = item.document if state is None else state_rule_json(item, state)
+        return item_response(request, body, item)
 
 
+_register(STATE)
 _register(STATE_RULE)
 _register(INTERACTION_RULE)

@@ -6,12 +6,12 @@ so the simulate document, the CLI and the portal timeline are shared.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ringforward.domain.callflow import Call, CallFlow, RuleRef
+from ringforward.domain.callflow import Answered, Call, CallFlow, RuleRef, follow_transfers
 from ringforward.domain.comm_handling.model import (
     AFTER_HOURS,
     ALL_DESKTOP,
@@ -27,6 +27,7 @@ from ringforward.domain.model import DEFAULT_RING_COUNT, SECONDS_PER_RING, DateR
 from ringforward.domain.phone import DEFAULT_REGION
 from ringforward.domain.ring_timeline import (
     APPS,
+    COWORKER,
     Device,
     FinalAction,
     RingStep,
@@ -149,7 +150,7 @@ def _group_targets(action: dict[str, Any], region: str) -> tuple[list[str], list
         elif kind == "PhoneNumberRingTarget":
             entry = comparable_number(target["destination"]["phoneNumber"], region)
         elif kind == "CoworkerRingTarget":
-            entry = f"extension:{target['extension']['id']}"
+            entry = COWORKER + str(target["extension"]["id"])
         elif kind == "DeviceRingTarget":
             device_id = target["device"]["id"]
             devices.append(Device(device_id, device_id, target.get("name", device_id)))
@@ -219,23 +220,57 @@ def final_action(
     return FinalAction("Disconnect", at)
 
 
-def simulate_enhanced(
+def answer_enhanced(
     handling: EnhancedCallHandling, call: Call, *, region: str = DEFAULT_REGION
-) -> CallFlow:
-    local = local_time(call.at, handling.time_zone)
-    rule, dispatching = select(handling, Call(local, call.caller, call.called), region=region)
+) -> Answered:
+    """How the extension answers ``call`` by itself. A Terminate dispatching that ends in
+    an extension hands the call over at once, like v1's TransferToExtension; a transfer
+    after ring groups is where the flow ends, like v1's missed-call ConnectToExtension."""
+    rule, dispatching = select(handling, call, region=region)
+    kind = dispatching["type"]
     steps = (
-        []
-        if dispatching["type"] == "Terminate"
-        else ring_steps(dispatching, handling.extension_id, region=region)
+        [] if kind == "Terminate" else ring_steps(dispatching, handling.extension_id, region=region)
     )
     end = max((step.end for step in steps), default=0)
-    return CallFlow(
+    then = final_action(dispatching, handling.extension_id, end, region=region)
+    hands_over = kind == "Terminate" and then.action == "Transfer"
+    return Answered(rule, kind, tuple(steps), then, hands_over)
+
+
+def _nobody(_extension_id: str) -> EnhancedCallHandling | None:
+    return None
+
+
+def simulate_enhanced(
+    handling: EnhancedCallHandling,
+    call: Call,
+    *,
+    load_extension: Callable[[str], EnhancedCallHandling | None] = _nobody,
+    region: str = DEFAULT_REGION,
+) -> CallFlow:
+    """The whole flow of ``call``, hand-overs followed through ``load_extension`` (None
+    for an extension that is missing or outside the account) exactly as v1 does."""
+    return follow_transfers(
+        handling,
+        call,
         extension_id=handling.extension_id,
         time_zone=handling.time_zone,
-        local_time=local,
-        rule=rule,
-        action=dispatching["type"],
-        steps=tuple(steps),
-        then=final_action(dispatching, handling.extension_id, end, region=region),
+        answer=lambda target, pinned: answer_enhanced(target, pinned, region=region),
+        load_extension=load_extension,
     )
+
+
+def transfer_targets(handling: EnhancedCallHandling) -> set[str]:
+    """Every extension a TerminatingAction of this extension's rules could transfer to."""
+    dispatchings = [
+        *handling.state_rules.values(),
+        *(rule["dispatching"] for rule in handling.interaction_rules),
+    ]
+    return {
+        target["extension"]["id"]
+        for dispatching in dispatchings
+        for action in dispatching["actions"]
+        if action["type"] == "TerminatingAction"
+        for target in action["targets"]
+        if target["type"] == "ExtensionTerminatingTarget"
+    }

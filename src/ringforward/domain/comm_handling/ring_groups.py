@@ -1,4 +1,5 @@
-"""Ring-group edits on v2 dispatching: merge groups into one, move a group.
+"""Ring-group edits on v2 dispatching: merge groups into one, move a group, add or remove
+one target.
 
 Groups are numbered 1..n among the RingGroupActions; the other actions (apps,
 greetings, voicemail) keep their places, the groups fill the slots groups held.
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ringforward.domain.comm_handling.dispatching import target_key
-from ringforward.domain.comm_handling.model import MAX_TARGETS_PER_GROUP
+from ringforward.domain.comm_handling.model import MAX_TARGETS_PER_GROUP, voicemail_action
 from ringforward.domain.errors import invalid
 
 GROUP = "group"
@@ -74,3 +75,45 @@ def move_group(dispatching: dict[str, Any], number: int, to: int) -> dict[str, A
     moved = [g for i, g in enumerate(groups) if i != source]
     moved.insert(target, groups[source])
     return _with_groups(dispatching, slots, moved)
+
+
+def add_phone(dispatching: dict[str, Any], number: int, phone: str) -> dict[str, Any]:
+    """Group ``number`` with ``phone`` rung too, last; the use case normalises and checks
+    the number (not a phone number, already in the group: a 400)."""
+    slots, groups = _split(dispatching)
+    index = _check(number, len(groups))
+    group = groups[index]
+    if len(group["targets"]) >= MAX_TARGETS_PER_GROUP:
+        raise invalid(GROUP, f"a ring group holds at most {MAX_TARGETS_PER_GROUP} targets")
+    target = {"type": "PhoneNumberRingTarget", "destination": {"phoneNumber": phone.strip()}}
+    changed = [*groups]
+    changed[index] = {**group, "targets": [*group["targets"], target]}
+    return _with_groups(dispatching, slots, changed)
+
+
+def without_target(
+    dispatching: dict[str, Any], key: str, *, number: int | None = None
+) -> dict[str, Any] | None:
+    """``dispatching`` without the target ``key`` (see ``target_key``) in group ``number``,
+    or in every group when None; None when no group held it. A ring group left empty
+    goes; with no action left the call goes to voicemail, as a new rule's does."""
+    _slots, groups = _split(dispatching)
+    chosen = None if number is None else _check(number, len(groups))
+    actions = []
+    changed = False
+    index = -1
+    for action in dispatching["actions"]:
+        if action["type"] == "RingGroupAction":
+            index += 1
+            kept = [t for t in action["targets"] if target_key(t) != key]
+            if (chosen is None or index == chosen) and len(kept) != len(action["targets"]):
+                changed = True
+                if not kept:
+                    continue
+                action = {**action, "targets": kept}
+        actions.append(action)
+    if not changed:
+        return None
+    if not actions:
+        return {**dispatching, "type": "Terminate", "actions": [voicemail_action()]}
+    return {**dispatching, "actions": actions}

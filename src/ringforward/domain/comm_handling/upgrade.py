@@ -139,7 +139,11 @@ def dispatching_of(
         actions.append(
             {"type": "PlayWelcomePromptAction", "enabled": False, "greeting": preset_greeting()}
         )
-    return {"type": "Custom" if steps else "Terminate", "actions": actions}
+    # Terminate rings nobody and hands a transfer over at once (v1 TransferToExtension);
+    # a forwarding list stays Custom even when it rings nobody, so its missed-call
+    # transfer stays the end of the flow, as in v1.
+    ringing = steps or rule.call_handling_action == "ForwardCalls"
+    return {"type": "Custom" if ringing else "Terminate", "actions": actions}
 
 
 def _bound(at: datetime) -> str:
