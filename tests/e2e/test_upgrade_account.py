@@ -17,6 +17,7 @@ from typing import Any
 from ringforward.service.answering_rules import create_custom_rule
 from ringforward.service.callflow import cli_principal, simulate_call
 from ringforward.service.provisioning import load_demo
+from ringforward.service.scope import ExtensionCall
 from ringforward.store.database import Database, migrate
 from ringforward.wire.callflow import call_flow_json
 from tests.e2e.test_admin_provisioning import admin
@@ -48,9 +49,8 @@ async def _grid(url: str) -> dict[tuple[str, str, str | None], Any]:
         for extension in EXTENSIONS:
             principal = await cli_principal(db, extension)
             for at, caller in itertools.product(TIMES, CALLERS):
-                flow = await simulate_call(
-                    db, principal, "~", extension, at=at, caller=caller, called=None
-                )
+                ext = ExtensionCall(db, principal, "~", extension)
+                flow = await simulate_call(ext, at=at, caller=caller, called=None)
                 document = call_flow_json(flow)
                 answers[(extension, at, caller)] = (
                     answer_of(document),
@@ -69,10 +69,7 @@ async def _demo(url: str) -> None:
         assert await load_demo(db)
         for extension, caller, target in TRANSFERS:
             await create_custom_rule(
-                db,
-                await cli_principal(db, extension),
-                "~",
-                extension,
+                ExtensionCall(db, await cli_principal(db, extension), "~", extension),
                 {
                     "type": "Custom",
                     "name": f"{caller} to {target}",

@@ -22,11 +22,17 @@ from ringforward.service.provisioning import (
     OTHER_ADMIN_ID,
     load_demo,
 )
+from ringforward.service.scope import ExtensionCall
 from ringforward.store.database import Database, migrate
 
 ADMIN = Principal(DEMO_ACCOUNT_ID, DEMO_ADMIN_ID, True, "test-client", "test-session")
 USER = Principal(DEMO_ACCOUNT_ID, DEMO_USER_ID, False, "test-client", "test-session")
 OTHER = Principal(OTHER_ACCOUNT_ID, OTHER_ADMIN_ID, True, "test-client", "test-session")
+
+
+def own(db: Database, who: Principal = ADMIN) -> ExtensionCall:
+    """A use case on the caller's own extension."""
+    return ExtensionCall(db, who, "~", "~")
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from ringforward.service import accounts, auth, portal_login, provisioning
 from ringforward.service.auth import GrantClient
 from ringforward.service.login_guard import LoginGuard
 from ringforward.service.provisioning import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD
+from ringforward.service.scope import ExtensionCall
 from ringforward.store.database import Database
 from tests.service.conftest import ADMIN, OTHER, USER
 
@@ -36,7 +37,7 @@ async def test_another_account_answers_like_a_missing_one(db: Database) -> None:
     with pytest.raises(NotFoundError):
         await accounts.get_account(db, OTHER, ADMIN.account_id)
     with pytest.raises(PermissionDeniedError):
-        await accounts.get_extension(db, USER, "~", ADMIN.extension_id)
+        await accounts.get_extension(ExtensionCall(db, USER, "~", ADMIN.extension_id))
     assert (await accounts.get_account(db, ADMIN, "~")).id == ADMIN.account_id
 
 

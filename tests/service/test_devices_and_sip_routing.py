@@ -15,9 +15,10 @@ from ringforward.service.provisioning import (
     DEMO_SIP_USER,
     load_demo,
 )
+from ringforward.service.scope import ExtensionCall
 from ringforward.store import tables as t
 from ringforward.store.database import Database
-from tests.service.conftest import ADMIN, OTHER, USER
+from tests.service.conftest import ADMIN, OTHER, USER, own
 
 pytestmark = pytest.mark.anyio
 # Monday 10:00 in Los Angeles: inside the demo admin's business hours.
@@ -25,17 +26,17 @@ WEEKDAY = "2026-03-02T10:00:00"
 
 
 async def test_the_demo_admin_lists_its_softphone(db: Database) -> None:
-    listed = await devices.list_devices(db, ADMIN, "~", "~")
+    listed = await devices.list_devices(own(db))
     assert listed.target.extension.id == DEMO_ADMIN_ID
     assert [(d.id, d.type, d.user_name) for d in listed.devices] == [
         (DEMO_DEVICE_ID, "SoftPhone", DEMO_SIP_USER)
     ]
-    assert (await devices.list_devices(db, USER, "~", "~")).devices == []
+    assert (await devices.list_devices(own(db, USER))).devices == []
 
 
 async def test_devices_follow_the_access_rules(db: Database) -> None:
     with pytest.raises(PermissionDeniedError):
-        await devices.list_devices(db, USER, "~", DEMO_ADMIN_ID)
+        await devices.list_devices(ExtensionCall(db, USER, "~", DEMO_ADMIN_ID))
     with pytest.raises(PermissionDeniedError):
         await devices.get_device(db, USER, "~", DEMO_DEVICE_ID)
     with pytest.raises(NotFoundError) as foreign:
@@ -85,7 +86,7 @@ async def test_registration_credentials_and_the_proxy_secret(db: Database) -> No
 async def test_a_demo_database_without_devices_gets_its_softphone(db: Database) -> None:
     async with db.writing() as uow:
         await uow.connection.execute(delete(t.devices))
-    assert (await devices.list_devices(db, ADMIN, "~", "~")).devices == []
+    assert (await devices.list_devices(own(db))).devices == []
     assert not await load_demo(db)
-    listed = await devices.list_devices(db, ADMIN, "~", "~")
+    listed = await devices.list_devices(own(db))
     assert [d.id for d in listed.devices] == [DEMO_DEVICE_ID]

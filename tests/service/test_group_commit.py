@@ -21,6 +21,7 @@ from ringforward.service.provisioning import (
     add_extension,
     load_demo,
 )
+from ringforward.service.scope import ExtensionCall
 from ringforward.store.database import Database, migrate
 from ringforward.store.repository import Repository
 from tests.service.conftest import ADMIN
@@ -69,7 +70,9 @@ class Commits:
 
 
 async def _screen(db: Database, extension_id: str, commits: Commits, who: Principal = ADMIN) -> int:
-    view = await update_rule(db, who, "~", extension_id, RULE, {"screening": "NoCallerId"})
+    view = await update_rule(
+        ExtensionCall(db, who, "~", extension_id), RULE, {"screening": "NoCallerId"}
+    )
     commits.returned += 1
     return view.rule.version
 
@@ -113,7 +116,7 @@ async def test_concurrent_writes_share_one_commit_and_each_keeps_its_audit_recor
 async def _refused_write(db: Database, extension_id: str) -> None:
     """A PUT naming a forwarding number the extension does not have: refused whole."""
     body = {"forwarding": {"rules": [{"index": 1, "forwardingNumbers": [{"id": "404404"}]}]}}
-    await update_rule(db, ADMIN, "~", extension_id, RULE, body)
+    await update_rule(ExtensionCall(db, ADMIN, "~", extension_id), RULE, body)
 
 
 async def _failing_store_write(db: Database, extension_id: str) -> None:

@@ -16,7 +16,7 @@ from ringforward.service import business_hours, forwarding_numbers
 from ringforward.service.answering_rules import get_rule, update_rule
 from ringforward.service.read_model import configure_read_model, read_model
 from ringforward.store.database import Database
-from tests.service.conftest import ADMIN, OTHER
+from tests.service.conftest import OTHER, own
 from tests.service.test_principal_cache import (
     CROSS_PROCESS_BOUND,
     between_requests,
@@ -37,22 +37,22 @@ def ring_count(view: Any) -> int:
 async def set_ring_count(db: Database, count: int) -> None:
     group = {"index": 1, "ringCount": count, "forwardingNumbers": [{"id": "33333333"}]}
     body = {"forwarding": {"rules": [group]}}
-    await update_rule(db, ADMIN, "~", "~", RULE, body)
+    await update_rule(own(db), RULE, body)
 
 
 async def test_a_second_read_does_not_touch_the_database(
     pair: tuple[Database, Database],
 ) -> None:
     db, _ = pair
-    await get_rule(db, ADMIN, "~", "~", RULE)
-    await forwarding_numbers.list_forwarding_numbers(db, ADMIN, "~", "~")
-    await business_hours.get_business_hours(db, ADMIN, "~", "~")
+    await get_rule(own(db), RULE)
+    await forwarding_numbers.list_forwarding_numbers(own(db))
+    await business_hours.get_business_hours(own(db))
     statements = count_statements(db)
-    await get_rule(db, ADMIN, "~", "~", RULE)
-    await forwarding_numbers.list_forwarding_numbers(db, ADMIN, "~", "~")
-    await business_hours.get_business_hours(db, ADMIN, "~", "~")
+    await get_rule(own(db), RULE)
+    await forwarding_numbers.list_forwarding_numbers(own(db))
+    await business_hours.get_business_hours(own(db))
     assert statements == []
-    await get_rule(db, ADMIN, "~", "~", RULE, fresh=True)
+    await get_rule(own(db), RULE, fresh=True)
     assert statements, "a fresh read goes to the database"
 
 
@@ -61,31 +61,31 @@ async def test_a_write_is_read_back_here_at_once_and_there_within_the_bound(
 ) -> None:
     here, there = pair
     for count in (4, 3, 5):
-        before_there = await get_rule(there, ADMIN, "~", "~", RULE)
-        await get_rule(here, ADMIN, "~", "~", RULE)
+        before_there = await get_rule(own(there), RULE)
+        await get_rule(own(here), RULE)
         await set_ring_count(here, count)
-        assert ring_count(await get_rule(here, ADMIN, "~", "~", RULE)) == count
+        assert ring_count(await get_rule(own(here), RULE)) == count
         assert ring_count(before_there) != count
         started = time.monotonic()
-        while ring_count(await get_rule(there, ADMIN, "~", "~", RULE)) != count:
+        while ring_count(await get_rule(own(there), RULE)) != count:
             assert time.monotonic() - started < CROSS_PROCESS_BOUND, "still the old rule"
             await between_requests()
-        assert ring_count(await get_rule(there, ADMIN, "~", "~", RULE, fresh=True)) == count
+        assert ring_count(await get_rule(own(there), RULE, fresh=True)) == count
 
 
 async def test_business_hours_and_numbers_follow_their_writes(
     pair: tuple[Database, Database],
 ) -> None:
     here, there = pair
-    await business_hours.get_business_hours(there, ADMIN, "~", "~")
-    listed = await forwarding_numbers.list_forwarding_numbers(there, ADMIN, "~", "~")
-    await business_hours.update_business_hours(here, ADMIN, "~", "~", NIGHTS)
+    await business_hours.get_business_hours(own(there))
+    listed = await forwarding_numbers.list_forwarding_numbers(own(there))
+    await business_hours.update_business_hours(own(here), NIGHTS)
     ids = [number.id for number in listed.numbers]
-    await forwarding_numbers.delete_forwarding_numbers(here, ADMIN, "~", "~", ids[:1])
+    await forwarding_numbers.delete_forwarding_numbers(own(here), ids[:1])
     started = time.monotonic()
     while True:
-        hours = (await business_hours.get_business_hours(there, ADMIN, "~", "~")).hours
-        numbers = (await forwarding_numbers.list_forwarding_numbers(there, ADMIN, "~", "~")).numbers
+        hours = (await business_hours.get_business_hours(own(there))).hours
+        numbers = (await forwarding_numbers.list_forwarding_numbers(own(there))).numbers
         if "monday" in hours.weekly_ranges and ids[0] not in [n.id for n in numbers]:
             break
         assert time.monotonic() - started < CROSS_PROCESS_BOUND, "still the old state"
@@ -98,9 +98,9 @@ async def test_answers_are_kept_for_a_bounded_number_of_accounts(
 ) -> None:
     db, _ = pair
     configure_read_model(db, 1)
-    await business_hours.get_business_hours(db, ADMIN, "~", "~")
-    await business_hours.get_business_hours(db, OTHER, "~", "~")
+    await business_hours.get_business_hours(own(db))
+    await business_hours.get_business_hours(own(db, OTHER))
     assert len(read_model(db)) == 1
     statements = count_statements(db)
-    await business_hours.get_business_hours(db, ADMIN, "~", "~")
+    await business_hours.get_business_hours(own(db))
     assert statements, "the least recently used account was dropped"

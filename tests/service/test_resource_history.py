@@ -15,7 +15,7 @@ from ringforward.service.forwarding_numbers import NUMBER_RESOURCE
 from ringforward.store.audit import AuditRecord
 from ringforward.store.database import Database
 from ringforward.store.repositories import stored
-from tests.service.conftest import ADMIN
+from tests.service.conftest import ADMIN, own
 
 pytestmark = pytest.mark.anyio
 
@@ -32,54 +32,54 @@ async def _stored_versions(db: Database, resource_type: str, resource_id: str) -
 
 async def test_each_change_of_a_number_gets_the_next_version(db: Database) -> None:
     created = await forwarding_numbers.create_forwarding_number(
-        db, ADMIN, "~", "~", {"phoneNumber": PHONE, "label": "Desk"}
+        own(db), {"phoneNumber": PHONE, "label": "Desk"}
     )
     number_id = created.number.id
     await forwarding_numbers.update_forwarding_number_use_case(
-        db, ADMIN, "~", "~", number_id, {"label": "Office"}
+        own(db), number_id, {"label": "Office"}
     )
-    await forwarding_numbers.delete_forwarding_numbers(db, ADMIN, "~", "~", [number_id])
+    await forwarding_numbers.delete_forwarding_numbers(own(db), [number_id])
     assert await _stored_versions(db, NUMBER_RESOURCE, number_id) == [1, 2, 3]
 
-    trail = await use_cases.number_history(db, ADMIN, "~", "~", number_id)
+    trail = await use_cases.number_history(own(db), number_id)
     assert [change.version for change in trail.changes] == [3, 2, 1]
     deleted = trail.changes[0]
     assert deleted.after is None and deleted.before is not None
     assert deleted.before.label == "Office"
 
-    back = await use_cases.revert_number_change(db, ADMIN, "~", "~", number_id, 3)
+    back = await use_cases.revert_number_change(own(db), number_id, 3)
     assert back.number.id == number_id and back.number.label == "Office"
-    listed = await forwarding_numbers.list_forwarding_numbers(db, ADMIN, "~", "~")
+    listed = await forwarding_numbers.list_forwarding_numbers(own(db))
     assert number_id in {number.id for number in listed.numbers}
     assert await _stored_versions(db, NUMBER_RESOURCE, number_id) == [1, 2, 3, 4]
 
 
 async def test_reverting_the_registration_of_a_number_is_refused(db: Database) -> None:
     created = await forwarding_numbers.create_forwarding_number(
-        db, ADMIN, "~", "~", {"phoneNumber": PHONE, "label": "Desk"}
+        own(db), {"phoneNumber": PHONE, "label": "Desk"}
     )
     with pytest.raises(ValidationError) as refused:
-        await use_cases.revert_number_change(db, ADMIN, "~", "~", created.number.id, 1)
+        await use_cases.revert_number_change(own(db), created.number.id, 1)
     assert refused.value.parameter_name == "version"
     with pytest.raises(NotFoundError) as unknown:
-        await use_cases.number_history(db, ADMIN, "~", "~", "no-such-number")
+        await use_cases.number_history(own(db), "no-such-number")
     assert unknown.value.parameter_name == "forwardingNumberId"
 
 
 async def test_business_hours_go_back_to_what_a_change_replaced(db: Database) -> None:
-    original = (await business_hours.get_business_hours(db, ADMIN, "~", "~")).hours
-    await business_hours.update_business_hours(db, ADMIN, "~", "~", MONDAY)
-    await business_hours.update_business_hours(db, ADMIN, "~", "~", TUESDAY)
-    trail = await use_cases.hours_history(db, ADMIN, "~", "~")
+    original = (await business_hours.get_business_hours(own(db))).hours
+    await business_hours.update_business_hours(own(db), MONDAY)
+    await business_hours.update_business_hours(own(db), TUESDAY)
+    trail = await use_cases.hours_history(own(db))
     assert [change.version for change in trail.changes] == [2, 1]
     assert trail.changes[1].before == original
 
-    reverted = await use_cases.revert_hours_change(db, ADMIN, "~", "~", 1)
+    reverted = await use_cases.revert_hours_change(own(db), 1)
     assert reverted.hours == original
-    assert (await business_hours.get_business_hours(db, ADMIN, "~", "~")).hours == original
+    assert (await business_hours.get_business_hours(own(db))).hours == original
     assert await _stored_versions(db, HOURS_RESOURCE, ADMIN.extension_id) == [1, 2, 3]
     with pytest.raises(NotFoundError):
-        await use_cases.revert_hours_change(db, ADMIN, "~", "~", 9)
+        await use_cases.revert_hours_change(own(db), 9)
 
 
 async def test_records_without_a_version_are_numbered_in_the_order_written(
@@ -116,7 +116,7 @@ async def test_records_without_a_version_are_numbered_in_the_order_written(
                 after=json.dumps({"monday": [{"from": "08:00", "to": "09:00"}]}),
             )
         )
-    seen = await extension_trail.extension_trail(db, ADMIN, "~", "~")
+    seen = await extension_trail.extension_trail(own(db))
     versions = [
         (entry.resource_type, entry.version)
         for entry in seen.entries
@@ -128,17 +128,17 @@ async def test_records_without_a_version_are_numbered_in_the_order_written(
 async def test_the_extension_trail_reverts_through_each_resources_use_case(
     db: Database,
 ) -> None:
-    original = (await business_hours.get_business_hours(db, ADMIN, "~", "~")).hours
-    await business_hours.update_business_hours(db, ADMIN, "~", "~", MONDAY)
+    original = (await business_hours.get_business_hours(own(db))).hours
+    await business_hours.update_business_hours(own(db), MONDAY)
     created = await forwarding_numbers.create_forwarding_number(
-        db, ADMIN, "~", "~", {"phoneNumber": PHONE, "label": "Desk"}
+        own(db), {"phoneNumber": PHONE, "label": "Desk"}
     )
-    seen = await extension_trail.extension_trail(db, ADMIN, "~", "~")
+    seen = await extension_trail.extension_trail(own(db))
     newest = seen.entries[0]
     assert (newest.resource_type, newest.resource_id) == (NUMBER_RESOURCE, created.number.id)
     assert seen.phone_numbers[created.number.id] == PHONE
 
     await extension_trail.revert_entry(
-        db, ADMIN, "~", "~", resource_type=HOURS_RESOURCE, resource_id="", version=1
+        own(db), resource_type=HOURS_RESOURCE, resource_id="", version=1
     )
-    assert (await business_hours.get_business_hours(db, ADMIN, "~", "~")).hours == original
+    assert (await business_hours.get_business_hours(own(db))).hours == original

@@ -16,6 +16,7 @@ from ringforward.service.enhanced_demo import (
     ENHANCED_ADMIN_ID,
     ENHANCED_USER_ID,
 )
+from ringforward.service.scope import ExtensionCall
 from ringforward.store.database import Database
 from ringforward.store.repositories import stored
 from tests.support.comm_rest import transfer_to
@@ -46,13 +47,13 @@ def ring_group(number: str, *, duration: int, offset: int = 0) -> dict[str, Any]
 
 async def set_work_hours(db: Database, extension_id: str, dispatching: dict[str, Any]) -> None:
     await comm_states.patch_state_rule(
-        db, ENHANCED, "~", extension_id, "work-hours", {"dispatching": dispatching}
+        ExtensionCall(db, ENHANCED, "~", extension_id), "work-hours", {"dispatching": dispatching}
     )
 
 
 async def test_the_enhanced_demo_routes_as_its_simulated_flow(db: Database) -> None:
     flow = await callflow.simulate_call(
-        db, ENHANCED, "~", "~", at=WEEKDAY, caller=None, called=None
+        ExtensionCall(db, ENHANCED, "~", "~"), at=WEEKDAY, caller=None, called=None
     )
     expected = sip_plan(flow, NO_DEVICES, seconds_per_ring=1, flow_of=lambda _: None)
     for called in ("+16505550201", ENHANCED_ADMIN_ID):
@@ -160,7 +161,7 @@ async def test_a_v2_hand_over_is_followed_alike_by_simulate_and_sip(db: Database
         },
     )
     flow = await callflow.simulate_call(
-        db, ENHANCED, "~", "~", at=WEEKDAY, caller=None, called=None
+        ExtensionCall(db, ENHANCED, "~", "~"), at=WEEKDAY, caller=None, called=None
     )
     assert [(hop.extension_id, hop.at, hop.rule.id) for hop in flow.transfers] == [
         (ENHANCED_USER_ID, 0, "work-hours")

@@ -1,9 +1,10 @@
-"""What a route on one extension hands its use case, and how it pages what comes back."""
+"""What a route on one extension hands its use case (``use_case(ext, …)``), and how it
+pages what comes back."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any, NamedTuple, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 
@@ -11,21 +12,9 @@ from ringforward.api.deps import Caller, Db
 from ringforward.api.paging import PageRequest, paged
 from ringforward.api.render import extension_uri
 from ringforward.domain.model import Extension
-from ringforward.service.access import Principal
-from ringforward.store.database import Database
+from ringforward.service.scope import ExtensionCall
 
 T = TypeVar("T")
-
-
-class ExtensionCall(NamedTuple):
-    """The first arguments of every use case on one extension, in their order: the
-    database, the caller, and the account and extension the path names (ids or ``~``).
-    A route passes them on as ``use_case(*ext, …)``."""
-
-    db: Database
-    who: Principal
-    account_id: str
-    extension_id: str
 
 
 def extension_call(accountId: str, extensionId: str, who: Caller, db: Db) -> ExtensionCall:

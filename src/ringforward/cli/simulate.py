@@ -42,7 +42,9 @@ def _from_server(
 
 
 def _from_database(db: str | None, extension: str, call: dict[str, str]) -> dict[str, Any]:
+    from ringforward.service.access import CURRENT
     from ringforward.service.callflow import cli_principal, simulate_call
+    from ringforward.service.scope import ExtensionCall
     from ringforward.store.database import Database, migrate
     from ringforward.wire.callflow import call_flow_json
 
@@ -54,10 +56,7 @@ def _from_database(db: str | None, extension: str, call: dict[str, str]) -> dict
         try:
             principal = await cli_principal(database, extension)
             flow = await simulate_call(
-                database,
-                principal,
-                "~",
-                extension,
+                ExtensionCall(database, principal, CURRENT, extension),
                 at=call.get("at"),
                 caller=call.get("from"),
                 called=call.get("to"),

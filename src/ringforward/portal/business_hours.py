@@ -16,7 +16,6 @@ from ringforward.portal.responses import is_htmx, problem_of, redirect
 from ringforward.portal.session import Change, Db, Session, database
 from ringforward.portal.settings_page import Outcome, settings_page
 from ringforward.service import business_hours
-from ringforward.service.access import CURRENT
 from ringforward.service.portal_login import PortalSession
 
 router = APIRouter(prefix="/portal/extensions/{extension_id}")
@@ -31,9 +30,7 @@ async def _hours_page(
     **outcome: Unpack[Outcome],
 ) -> Response:
     async def load() -> dict[str, Any]:
-        shown = await business_hours.get_business_hours(
-            database(request), session.principal, CURRENT, extension_id
-        )
+        shown = await business_hours.get_business_hours(session.on(database(request), extension_id))
         hours = shown.hours
         return {
             **common_context(extension_id),
@@ -55,10 +52,7 @@ async def save_hours(request: Request, extension_id: str, change: Change, db: Db
     session, values = change.session, change.values
     try:
         await business_hours.update_business_hours(
-            db,
-            session.principal,
-            CURRENT,
-            extension_id,
+            session.on(db, extension_id),
             forms.business_hours_body(values),
         )
     except DomainError as error:

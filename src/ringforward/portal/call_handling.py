@@ -35,6 +35,7 @@ from ringforward.service import accounts, answering_rules
 from ringforward.service.access import CURRENT, Principal, Target
 from ringforward.service.answering_rules import RuleView
 from ringforward.service.portal_login import PortalSession
+from ringforward.service.scope import ExtensionCall
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ async def load_call_handling(
     request: Request, principal: Principal, extension_id: str, rule_id: str
 ) -> CallHandling:
     db = database(request)
-    listed = await answering_rules.list_rules(db, principal, CURRENT, extension_id)
+    listed = await answering_rules.list_rules(ExtensionCall(db, principal, CURRENT, extension_id))
     rule = next((r for r in listed.rules if r.id == rule_id), None)
     if rule is None:
         raise not_found("ruleId")
@@ -196,7 +197,9 @@ async def change_rule(
 
     try:
         await answering_rules.update_rule_with(
-            database(request), session.principal, CURRENT, extension_id, rule_id, body
+            session.on(database(request), extension_id),
+            rule_id,
+            body,
         )
     except DomainError as error:
         place = where(values) if callable(where) else where

@@ -14,7 +14,6 @@ from ringforward.portal.history_view import history_item
 from ringforward.portal.responses import is_htmx, problem_of, redirect
 from ringforward.portal.session import Change, Db, Session, database
 from ringforward.portal.settings_page import Outcome, settings_page
-from ringforward.service.access import CURRENT
 from ringforward.service.extension_trail import RESOURCE_TYPES, extension_trail, revert_entry
 from ringforward.service.history import parse_version
 from ringforward.service.portal_login import PortalSession
@@ -26,7 +25,7 @@ async def _history_page(
     request: Request, session: PortalSession, extension_id: str, **outcome: Unpack[Outcome]
 ) -> Response:
     async def load() -> dict[str, Any]:
-        trail = await extension_trail(database(request), session.principal, CURRENT, extension_id)
+        trail = await extension_trail(session.on(database(request), extension_id))
         return {
             "extension": trail.target.extension,
             "base": extension_url(trail.target.extension.id),
@@ -51,10 +50,7 @@ async def revert(request: Request, extension_id: str, change: Change, db: Db) ->
             raise invalid("resource", f"must be one of {', '.join(RESOURCE_TYPES)}")
         version = parse_version(first(values, "version"))
         await revert_entry(
-            db,
-            session.principal,
-            CURRENT,
-            extension_id,
+            session.on(db, extension_id),
             resource_type=resource,
             resource_id=resource_id,
             version=version,

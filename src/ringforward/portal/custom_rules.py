@@ -39,10 +39,7 @@ async def _rules_page(
 ) -> Response:
     async def load() -> dict[str, Any]:
         listed = await answering_rules.list_rules(
-            database(request),
-            session.principal,
-            CURRENT,
-            extension_id,
+            session.on(database(request), extension_id),
             RuleFilter(types=("Custom",)),
         )
         extensions = await accounts.list_extensions(database(request), session.principal, CURRENT)
@@ -82,12 +79,10 @@ async def _rule_form(
     """The create/edit form, filled from the stored rule or from what was just posted."""
     db = database(request)
     try:
-        target = await accounts.get_extension(db, session.principal, CURRENT, extension_id)
+        target = await accounts.get_extension(session.on(db, extension_id))
         extensions = (await accounts.list_extensions(db, session.principal, CURRENT)).extensions
         if values is None and rule_id is not None:
-            view = await answering_rules.get_rule(
-                db, session.principal, CURRENT, extension_id, rule_id
-            )
+            view = await answering_rules.get_rule(session.on(db, extension_id), rule_id)
             values = forms.rule_values(view.rule)
     except DomainError as error:
         return error_page(request, session, error)
@@ -136,13 +131,9 @@ async def _save_rule(
     db = database(request)
     try:
         if rule_id is None:
-            view = await answering_rules.create_custom_rule(
-                db, session.principal, CURRENT, extension_id, body
-            )
+            view = await answering_rules.create_custom_rule(session.on(db, extension_id), body)
         else:
-            view = await answering_rules.update_rule(
-                db, session.principal, CURRENT, extension_id, rule_id, body
-            )
+            view = await answering_rules.update_rule(session.on(db, extension_id), rule_id, body)
     except DomainError as error:
         problem = problem_of(error, forms.rule_field_of(error.parameter_name))
         return await _rule_form(
@@ -192,10 +183,7 @@ async def toggle_rule(
 
     async def toggle() -> str:
         body = {"enabled": enabled}
-        principal = change.session.principal
-        view = await answering_rules.update_rule(
-            db, principal, CURRENT, extension_id, rule_id, body
-        )
+        view = await answering_rules.update_rule(change.session.on(db, extension_id), rule_id, body)
         return f"{view.rule.name} is {'on' if enabled else 'off'}."
 
     return await _listed_change(request, change, extension_id, rule_id, toggle)
@@ -206,8 +194,7 @@ async def delete_rule(
     request: Request, extension_id: str, rule_id: str, change: Change, db: Db
 ) -> Response:
     async def delete() -> str:
-        principal = change.session.principal
-        await answering_rules.delete_rule(db, principal, CURRENT, extension_id, rule_id)
+        await answering_rules.delete_rule(change.session.on(db, extension_id), rule_id)
         return f"{forms.first(change.values, 'name') or 'The rule'} deleted."
 
     return await _listed_change(request, change, extension_id, rule_id, delete)

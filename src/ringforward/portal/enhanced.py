@@ -29,6 +29,7 @@ from ringforward.service import comm_interaction, comm_states
 from ringforward.service.access import CURRENT, Principal
 from ringforward.service.comm_generation import extension_generation
 from ringforward.service.portal_login import PortalSession
+from ringforward.service.scope import ExtensionCall
 from ringforward.store.database import Database
 
 router = APIRouter(prefix="/portal/extensions/{extension_id}/states/{state_id}")
@@ -93,7 +94,7 @@ def group_views(dispatching: dict[str, Any]) -> list[GroupView]:
 
 async def is_enhanced(db: Database, principal: Principal, extension_id: str) -> bool:
     try:
-        generation = await extension_generation(db, principal, CURRENT, extension_id)
+        generation = await extension_generation(ExtensionCall(db, principal, CURRENT, extension_id))
     except DomainError:
         return False
     return generation == ENHANCED
@@ -113,8 +114,9 @@ async def render_enhanced(
     problem: Problem | None = None,
 ) -> Response:
     try:
-        pairs = await comm_states.list_state_rules(db, session.principal, CURRENT, extension_id)
-        rules = await comm_interaction.list_rules(db, session.principal, CURRENT, extension_id)
+        ext = session.on(db, extension_id)
+        pairs = await comm_states.list_state_rules(ext)
+        rules = await comm_interaction.list_rules(ext)
     except DomainError as error:
         return error_page(request, session, error)
     state_ids = [rule.item_id for rule, _state in pairs]
@@ -169,16 +171,11 @@ async def _change(
     ``shown_at``."""
     session, values = change.session, change.values
     try:
-        rule, _state = await comm_states.get_state_rule(
-            db, session.principal, CURRENT, extension_id, state_id
-        )
+        rule, _state = await comm_states.get_state_rule(session.on(db, extension_id), state_id)
         if first(values, "version") != str(rule.version):
             raise invalid("version", "the rule changed since the page was loaded; try again")
         await comm_states.patch_state_rule(
-            db,
-            session.principal,
-            CURRENT,
-            extension_id,
+            session.on(db, extension_id),
             state_id,
             {"dispatching": edit(rule.document, values)},
         )

@@ -9,7 +9,6 @@ from ringforward.portal.call_handling import apply_change
 from ringforward.portal.forms import first
 from ringforward.portal.session import Change, Db
 from ringforward.service import forwarding_numbers
-from ringforward.service.access import CURRENT
 
 router = APIRouter(prefix="/portal/extensions/{extension_id}/forwarding-numbers")
 
@@ -25,7 +24,7 @@ async def add_number(request: Request, extension_id: str, change: Change, db: Db
 
     async def add() -> str:
         created = await forwarding_numbers.create_forwarding_number(
-            db, change.session.principal, CURRENT, extension_id, body
+            change.session.on(db, extension_id), body
         )
         return f"Added {created.number.phone_number}. Switch it on in a rule to make it ring."
 
@@ -41,7 +40,7 @@ async def edit_label(
     async def relabel() -> str:
         body = {"label": first(change.values, "label")}
         updated = await forwarding_numbers.update_forwarding_number_use_case(
-            db, change.session.principal, CURRENT, extension_id, number_id, body
+            change.session.on(db, extension_id), number_id, body
         )
         return f"Label of {updated.number.phone_number} saved."
 
@@ -56,7 +55,7 @@ async def delete_number(
 ) -> Response:
     async def delete() -> str:
         await forwarding_numbers.delete_forwarding_numbers(
-            db, change.session.principal, CURRENT, extension_id, [number_id]
+            change.session.on(db, extension_id), [number_id]
         )
         label = first(change.values, "phone") or "The forwarding number"
         return f"{label} deleted and taken out of every rule."

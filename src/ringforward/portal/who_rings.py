@@ -17,14 +17,15 @@ from ringforward.portal.timeline import timeline_of
 from ringforward.service.access import CURRENT, Principal, time_zone_of
 from ringforward.service.accounts import get_extension
 from ringforward.service.callflow import simulate_call
+from ringforward.service.scope import ExtensionCall
 
 
 async def who_rings_context(
     request: Request, principal: Principal, extension_id: str, *, at: str, caller: str
 ) -> dict[str, Any]:
     """What the panel shows; a refused time or number is shown beside the picker."""
-    db = database(request)
-    target = await get_extension(db, principal, CURRENT, extension_id)
+    ext = ExtensionCall(database(request), principal, CURRENT, extension_id)
+    target = await get_extension(ext)
     zone = time_zone_of(target)
     when = at or datetime.now(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
     context: dict[str, Any] = {
@@ -36,9 +37,7 @@ async def who_rings_context(
         "who_problem": None,
     }
     try:
-        flow = await simulate_call(
-            db, principal, CURRENT, extension_id, at=when, caller=caller or None, called=None
-        )
+        flow = await simulate_call(ext, at=when, caller=caller or None, called=None)
     except DomainError as error:
         context["who_problem"] = error.message
     else:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ringforward.domain.model import Account, Extension
 from ringforward.service.access import Principal, Target, resolve_account
-from ringforward.service.scope import reading
+from ringforward.service.scope import ExtensionCall, reading
 from ringforward.store.database import Database
 from ringforward.store.repositories import stored
 
@@ -48,8 +48,6 @@ async def list_extensions(
         return ExtensionList(account, extensions)
 
 
-async def get_extension(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str
-) -> Target:
-    async with reading(db, principal, account_ref, extension_ref) as scope:
+async def get_extension(ext: ExtensionCall) -> Target:
+    async with reading(ext) as scope:
         return scope.target

@@ -9,12 +9,11 @@ from typing import Any
 from ringforward.domain.answering_rules import merge_rule_update, new_custom_rule
 from ringforward.domain.errors import ValidationError
 from ringforward.domain.model import AnsweringRule, ForwardingNumber
-from ringforward.service.access import Principal, Target
+from ringforward.service.access import Target
 from ringforward.service.read_model import cached
 from ringforward.service.rules_store import check_if_match, record_rule_change, save_rule
 from ringforward.service.schema import check_schema
-from ringforward.service.scope import editing, reading
-from ringforward.store.database import Database
+from ringforward.service.scope import ExtensionCall, editing, reading
 
 CREATE_SCHEMA = "CreateAnsweringRuleRequest"
 UPDATE_SCHEMA = "UpdateAnsweringRuleRequest"
@@ -47,46 +46,25 @@ class RuleFilter:
         )
 
 
-async def list_rules(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    rule_filter: RuleFilter = RuleFilter(),
-) -> RuleList:
-    async with reading(db, principal, account_ref, extension_ref) as scope:
+async def list_rules(ext: ExtensionCall, rule_filter: RuleFilter = RuleFilter()) -> RuleList:
+    async with reading(ext) as scope:
         rules = await scope.repos.rules.list_rules(scope.extension.id)
         numbers = tuple(await scope.forwarding_numbers())
         return RuleList(scope.target, [r for r in rules if rule_filter.keeps(r)], numbers)
 
 
-async def get_rule(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    rule_id: str,
-    *,
-    fresh: bool = False,
-) -> RuleView:
+async def get_rule(ext: ExtensionCall, rule_id: str, *, fresh: bool = False) -> RuleView:
     async def load() -> RuleView:
-        async with reading(db, principal, account_ref, extension_ref) as scope:
+        async with reading(ext) as scope:
             rule = await scope.rule(rule_id)
             return RuleView(scope.target, rule, tuple(await scope.forwarding_numbers()))
 
-    question = ("rule", account_ref, extension_ref, rule_id)
-    return await cached(db, principal, question, load, fresh=fresh)
+    return await cached(ext, ("rule", rule_id), load, fresh=fresh)
 
 
-async def create_custom_rule(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    body: Mapping[str, Any],
-) -> RuleView:
+async def create_custom_rule(ext: ExtensionCall, body: Mapping[str, Any]) -> RuleView:
     check_schema(body, CREATE_SCHEMA)
-    async with editing(db, principal, account_ref, extension_ref) as scope:
+    async with editing(ext) as scope:
         context = await scope.rule_context()
         draft = new_custom_rule(body, rule_id="0", position=0, context=context)
         rule_number = await scope.repos.sequences.next_id("answering_rule")
@@ -97,36 +75,20 @@ async def create_custom_rule(
 
 
 async def update_rule(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    rule_id: str,
-    body: Mapping[str, Any],
-    *,
-    if_match: str | None = None,
+    ext: ExtensionCall, rule_id: str, body: Mapping[str, Any], *, if_match: str | None = None
 ) -> RuleView:
     """Merge ``body`` into the rule (PUT semantics of the platform) in one transaction."""
     # Checked before the rule is looked up too, so a bad body is a 400 whatever it names;
     # checked once: the body does not depend on the rule.
     checked = check_schema(body, UPDATE_SCHEMA)
-    return await _update(
-        db, principal, account_ref, extension_ref, rule_id, lambda _view: checked, if_match
-    )
+    return await _update(ext, rule_id, lambda _view: checked, if_match)
 
 
 BodyFromView = Callable[[RuleView], Mapping[str, Any]]
 
 
 async def update_rule_with(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    rule_id: str,
-    make_body: BodyFromView,
-    *,
-    if_match: str | None = None,
+    ext: ExtensionCall, rule_id: str, make_body: BodyFromView, *, if_match: str | None = None
 ) -> RuleView:
     """Read the rule, let ``make_body`` derive a PUT body from it, merge and save: atomically.
 
@@ -138,19 +100,13 @@ async def update_rule_with(
     def checked_body(view: RuleView) -> Mapping[str, Any]:
         return check_schema(make_body(view), UPDATE_SCHEMA)
 
-    return await _update(db, principal, account_ref, extension_ref, rule_id, checked_body, if_match)
+    return await _update(ext, rule_id, checked_body, if_match)
 
 
 async def _update(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    rule_id: str,
-    checked_body: BodyFromView,
-    if_match: str | None,
+    ext: ExtensionCall, rule_id: str, checked_body: BodyFromView, if_match: str | None
 ) -> RuleView:
-    async with editing(db, principal, account_ref, extension_ref) as scope:
+    async with editing(ext) as scope:
         rule = await scope.rule(rule_id)
         check_if_match(rule, if_match)
         context = await scope.rule_context()
@@ -160,16 +116,8 @@ async def _update(
         return RuleView(scope.target, saved, context.forwarding_numbers)
 
 
-async def delete_rule(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    rule_id: str,
-    *,
-    if_match: str | None = None,
-) -> None:
-    async with editing(db, principal, account_ref, extension_ref) as scope:
+async def delete_rule(ext: ExtensionCall, rule_id: str, *, if_match: str | None = None) -> None:
+    async with editing(ext) as scope:
         rule = await scope.rule(rule_id)
         if not rule.is_custom:
             raise ValidationError(

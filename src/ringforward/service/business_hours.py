@@ -10,12 +10,11 @@ from typing import Any
 from ringforward.domain.answering_rules import parse_weekly_ranges
 from ringforward.domain.errors import invalid, missing
 from ringforward.domain.model import BusinessHours
-from ringforward.service.access import Principal, Target
+from ringforward.service.access import Target
 from ringforward.service.read_model import cached
 from ringforward.service.schema import check_schema
-from ringforward.service.scope import editing, reading
+from ringforward.service.scope import ExtensionCall, editing, reading
 from ringforward.store.codec import weekly_to_json
-from ringforward.store.database import Database
 
 HOURS_RESOURCE = "business-hours"
 
@@ -26,21 +25,14 @@ class HoursView:
     hours: BusinessHours
 
 
-async def get_business_hours(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    *,
-    fresh: bool = False,
-) -> HoursView:
+async def get_business_hours(ext: ExtensionCall, *, fresh: bool = False) -> HoursView:
     async def load() -> HoursView:
-        async with reading(db, principal, account_ref, extension_ref) as scope:
+        async with reading(ext) as scope:
             return HoursView(
                 scope.target, await scope.repos.extensions.get_business_hours(scope.extension.id)
             )
 
-    return await cached(db, principal, ("hours", account_ref, extension_ref), load, fresh=fresh)
+    return await cached(ext, ("hours",), load, fresh=fresh)
 
 
 def parse_business_hours(body: Mapping[str, Any]) -> BusinessHours:
@@ -59,15 +51,9 @@ def hours_document(hours: BusinessHours) -> str:
     return json.dumps(weekly_to_json(hours.weekly_ranges))
 
 
-async def update_business_hours(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    body: Mapping[str, Any],
-) -> HoursView:
+async def update_business_hours(ext: ExtensionCall, body: Mapping[str, Any]) -> HoursView:
     hours = parse_business_hours(check_schema(body, "UserBusinessHoursUpdateRequest"))
-    async with editing(db, principal, account_ref, extension_ref) as scope:
+    async with editing(ext) as scope:
         extension_id = scope.extension.id
         before = await scope.repos.extensions.get_business_hours(extension_id)
         await scope.repos.extensions.save_business_hours(extension_id, hours)

@@ -19,7 +19,7 @@ from ringforward.domain.phone import normalize_phone_number
 from ringforward.domain.schedule import checked_instant
 from ringforward.service.access import Principal
 from ringforward.service.comm_callflow import enhanced_handling
-from ringforward.service.scope import reading
+from ringforward.service.scope import ExtensionCall, reading
 from ringforward.store.database import Database
 from ringforward.store.repositories import Repositories, stored
 
@@ -158,20 +158,13 @@ def parse_call(at: str | None, caller: str | None, called: str | None, *, region
 
 
 async def simulate_call(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    *,
-    at: str | None,
-    caller: str | None,
-    called: str | None,
+    ext: ExtensionCall, *, at: str | None, caller: str | None, called: str | None
 ) -> CallFlow:
     """The flow of a call to the extension: the rule that answers, who rings when.
 
     A naive ``at`` is read in the extension's time zone, like the rules themselves.
     """
-    async with reading(db, principal, account_ref, extension_ref) as scope:
+    async with reading(ext) as scope:
         region = scope.account.country
         call = parse_call(at, caller, called, region=region)
         reachable = await load_reachable(scope.repos, scope.account, scope.extension)

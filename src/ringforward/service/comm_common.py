@@ -13,24 +13,15 @@ from ringforward.domain.comm_handling.errors import wrong_generation
 from ringforward.domain.comm_handling.model import ENHANCED
 from ringforward.domain.errors import not_found
 from ringforward.service import preconditions
-from ringforward.service.access import Principal
-from ringforward.service.scope import Scope, editing, reading
+from ringforward.service.scope import ExtensionCall, Scope, editing, reading
 from ringforward.store.comm_handling import StoredItem
-from ringforward.store.database import Database
 
 
 @asynccontextmanager
-async def enhanced_scope(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    *,
-    writing: bool = False,
-) -> AsyncIterator[Scope]:
+async def enhanced_scope(ext: ExtensionCall, *, writing: bool = False) -> AsyncIterator[Scope]:
     """``editing`` (or ``reading``), for an extension whose account uses enhanced handling."""
     frame = editing if writing else reading
-    async with frame(db, principal, account_ref, extension_ref) as scope:
+    async with frame(ext) as scope:
         generation = await scope.repos.comm.generation(scope.account.id)
         if generation != ENHANCED:
             raise wrong_generation(generation)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from ringforward.domain.comm_handling.errors import wrong_generation
 from ringforward.service.access import CURRENT, Principal
-from ringforward.service.scope import reading
+from ringforward.service.scope import ExtensionCall, reading
 from ringforward.store.database import Database
 from ringforward.store.repositories import stored
 
 
-async def extension_generation(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str
-) -> str:
-    async with reading(db, principal, account_ref, extension_ref) as scope:
+async def extension_generation(ext: ExtensionCall) -> str:
+    async with reading(ext) as scope:
         return await scope.repos.comm.generation(scope.account.id)
 
 

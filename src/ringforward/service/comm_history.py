@@ -16,7 +16,6 @@ from ringforward.domain.comm_handling.model import (
 )
 from ringforward.domain.comm_handling.states import state_document, weekly_of
 from ringforward.domain.errors import ValidationError, not_found
-from ringforward.service.access import Principal
 from ringforward.service.comm_common import (
     check_if_match,
     check_references,
@@ -25,8 +24,8 @@ from ringforward.service.comm_common import (
 )
 from ringforward.service.comm_interaction import expanded_rule
 from ringforward.service.comm_states import sync_after_hours
+from ringforward.service.scope import ExtensionCall
 from ringforward.store.comm_handling import StoredItem
-from ringforward.store.database import Database
 
 
 @dataclass(frozen=True)
@@ -42,16 +41,9 @@ def _document(raw: str | None) -> dict[str, Any] | None:
     return json.loads(raw) if raw else None
 
 
-async def changes(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    kind: str,
-    item_id: str,
-) -> list[Change]:
+async def changes(ext: ExtensionCall, kind: str, item_id: str) -> list[Change]:
     """Newest first; a 404 for a resource that never existed."""
-    async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
+    async with enhanced_scope(ext) as scope:
         records = await scope.repos.audit.list_audit(scope.extension.id, f"comm-{kind}", item_id)
         if not records and await scope.repos.comm.item(scope.extension.id, kind, item_id) is None:
             raise not_found(_missing(kind))
@@ -72,22 +64,14 @@ def _missing(kind: str) -> str:
 
 
 async def revert(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    kind: str,
-    item_id: str,
-    version: int,
-    *,
-    if_match: str | None = None,
+    ext: ExtensionCall, kind: str, item_id: str, version: int, *, if_match: str | None = None
 ) -> tuple[StoredItem, StoredItem | None]:
     """Restore the resource as it was before change ``version``, as a change of its own.
 
     Answers the item as a read answers it: an interaction rule with its State conditions
     expanded; a state rule with its state (the resource embeds it). Restoring work-hours'
     schedule creates or deletes after-hours as a PATCH would."""
-    async with enhanced_scope(db, principal, account_ref, extension_ref, writing=True) as scope:
+    async with enhanced_scope(ext, writing=True) as scope:
         current = await scope.repos.comm.item(scope.extension.id, kind, item_id)
         if current is None:
             raise not_found(_missing(kind))

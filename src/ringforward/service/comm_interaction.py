@@ -9,7 +9,6 @@ from ringforward.domain.comm_handling.interaction import interaction_rule
 from ringforward.domain.comm_handling.model import INTERACTION_RULE, STATE
 from ringforward.domain.comm_handling.states import state_document
 from ringforward.domain.errors import not_found
-from ringforward.service.access import Principal
 from ringforward.service.comm_common import (
     audit,
     check_if_match,
@@ -18,23 +17,15 @@ from ringforward.service.comm_common import (
     save,
 )
 from ringforward.service.schema import check_schema
-from ringforward.service.scope import Scope
+from ringforward.service.scope import ExtensionCall, Scope
 from ringforward.store.comm_handling import StoredItem
-from ringforward.store.database import Database
 
 # Interaction rules take the ids custom answering rules take: one sequence, no collisions.
 SEQUENCE = "answering_rule"
 
 
-async def list_rules(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    *,
-    enabled: bool | None = None,
-) -> list[StoredItem]:
-    async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
+async def list_rules(ext: ExtensionCall, *, enabled: bool | None = None) -> list[StoredItem]:
+    async with enhanced_scope(ext) as scope:
         rules = await scope.repos.comm.items(scope.extension.id, INTERACTION_RULE)
         return [
             await expanded_rule(scope, r)
@@ -63,18 +54,14 @@ async def expanded_rule(scope: Scope, item: StoredItem) -> StoredItem:
     return replace(item, document={**item.document, "conditions": conditions})
 
 
-async def get_rule(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str, rule_id: str
-) -> StoredItem:
-    async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
+async def get_rule(ext: ExtensionCall, rule_id: str) -> StoredItem:
+    async with enhanced_scope(ext) as scope:
         return await expanded_rule(scope, await _rule(scope, rule_id))
 
 
-async def create_rule(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str, body: dict[str, Any]
-) -> StoredItem:
+async def create_rule(ext: ExtensionCall, body: dict[str, Any]) -> StoredItem:
     check_schema(body, "CommInteractionRuleCreateRequest")
-    async with enhanced_scope(db, principal, account_ref, extension_ref, writing=True) as scope:
+    async with enhanced_scope(ext, writing=True) as scope:
         rule_id = str(await scope.repos.sequences.next_id(SEQUENCE))
         document, refs = interaction_rule(rule_id, body, region=scope.account.country)
         await check_references(scope, refs)
@@ -85,17 +72,10 @@ async def create_rule(
 
 
 async def patch_rule(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    rule_id: str,
-    body: dict[str, Any],
-    *,
-    if_match: str | None = None,
+    ext: ExtensionCall, rule_id: str, body: dict[str, Any], *, if_match: str | None = None
 ) -> StoredItem:
     check_schema(body, "CommInteractionRuleUpdateRequest")
-    async with enhanced_scope(db, principal, account_ref, extension_ref, writing=True) as scope:
+    async with enhanced_scope(ext, writing=True) as scope:
         before = await _rule(scope, rule_id)
         check_if_match(before, if_match)
         document, refs = interaction_rule(
@@ -105,16 +85,8 @@ async def patch_rule(
         return await expanded_rule(scope, await save(scope, before, document))
 
 
-async def delete_rule(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    rule_id: str,
-    *,
-    if_match: str | None = None,
-) -> None:
-    async with enhanced_scope(db, principal, account_ref, extension_ref, writing=True) as scope:
+async def delete_rule(ext: ExtensionCall, rule_id: str, *, if_match: str | None = None) -> None:
+    async with enhanced_scope(ext, writing=True) as scope:
         before = await _rule(scope, rule_id)
         check_if_match(before, if_match)
         await scope.repos.comm.delete(scope.extension.id, INTERACTION_RULE, rule_id)

@@ -15,7 +15,6 @@ from ringforward.domain.comm_handling.model import (
 )
 from ringforward.domain.comm_handling.states import patched_state, state_document, weekly_of
 from ringforward.domain.errors import not_found
-from ringforward.service.access import Principal
 from ringforward.service.comm_common import (
     audit,
     check_if_match,
@@ -24,15 +23,12 @@ from ringforward.service.comm_common import (
     save,
 )
 from ringforward.service.schema import check_schema
-from ringforward.service.scope import Scope
+from ringforward.service.scope import ExtensionCall, Scope
 from ringforward.store.comm_handling import StoredItem
-from ringforward.store.database import Database
 
 
-async def list_states(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str
-) -> list[StoredItem]:
-    async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
+async def list_states(ext: ExtensionCall) -> list[StoredItem]:
+    async with enhanced_scope(ext) as scope:
         return await scope.repos.comm.items(scope.extension.id, STATE)
 
 
@@ -43,24 +39,15 @@ async def _state(scope: Scope, state_id: str) -> StoredItem:
     return found
 
 
-async def get_state(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str, state_id: str
-) -> StoredItem:
-    async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
+async def get_state(ext: ExtensionCall, state_id: str) -> StoredItem:
+    async with enhanced_scope(ext) as scope:
         return await _state(scope, state_id)
 
 
-async def patch_state(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    state_id: str,
-    body: dict[str, Any],
-) -> StoredItem:
+async def patch_state(ext: ExtensionCall, state_id: str, body: dict[str, Any]) -> StoredItem:
     """Change a state; scheduling work-hours creates after-hours, 24/7 deletes it."""
     check_schema(body, "CommStateUpdateRequest")
-    async with enhanced_scope(db, principal, account_ref, extension_ref, writing=True) as scope:
+    async with enhanced_scope(ext, writing=True) as scope:
         before = await _state(scope, state_id)
         saved = await save(scope, before, patched_state(before.document, body))
         if state_id == WORK_HOURS:
@@ -107,11 +94,9 @@ async def sync_after_hours(scope: Scope, *, scheduled: bool) -> None:
                 await audit(scope, item, None)
 
 
-async def list_state_rules(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str
-) -> list[tuple[StoredItem, StoredItem]]:
+async def list_state_rules(ext: ExtensionCall) -> list[tuple[StoredItem, StoredItem]]:
     """Each state rule with its state."""
-    async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
+    async with enhanced_scope(ext) as scope:
         states = {s.item_id: s for s in await scope.repos.comm.items(scope.extension.id, STATE)}
         rules = await scope.repos.comm.items(scope.extension.id, STATE_RULE)
         return [(rule, states[rule.item_id]) for rule in rules if rule.item_id in states]
@@ -125,26 +110,17 @@ async def _state_rule(scope: Scope, state_id: str) -> tuple[StoredItem, StoredIt
     return rule, state
 
 
-async def get_state_rule(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str, state_id: str
-) -> tuple[StoredItem, StoredItem]:
-    async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
+async def get_state_rule(ext: ExtensionCall, state_id: str) -> tuple[StoredItem, StoredItem]:
+    async with enhanced_scope(ext) as scope:
         return await _state_rule(scope, state_id)
 
 
 async def patch_state_rule(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    state_id: str,
-    body: dict[str, Any],
-    *,
-    if_match: str | None = None,
+    ext: ExtensionCall, state_id: str, body: dict[str, Any], *, if_match: str | None = None
 ) -> tuple[StoredItem, StoredItem]:
     """Replace the rule's ``dispatching`` whole with the one sent (nothing sent: unchanged)."""
     check_schema(body, "CommStateBasedRuleUpdateRequest")
-    async with enhanced_scope(db, principal, account_ref, extension_ref, writing=True) as scope:
+    async with enhanced_scope(ext, writing=True) as scope:
         rule, state = await _state_rule(scope, state_id)
         check_if_match(rule, if_match)
         if "dispatching" not in body:

@@ -14,12 +14,11 @@ from ringforward.domain.comm_handling.model import (
 from ringforward.domain.comm_handling.ring_groups import without_target
 from ringforward.domain.errors import invalid, not_found
 from ringforward.domain.phone import try_normalize
-from ringforward.service.access import Principal, resolve_account
+from ringforward.service.access import resolve_account
 from ringforward.service.comm_common import enhanced_scope, save
 from ringforward.service.schema import check_schema
-from ringforward.service.scope import Scope
+from ringforward.service.scope import ExtensionCall, Scope
 from ringforward.store.comm_handling import CommRepository, StoredItem
-from ringforward.store.database import Database
 
 FORWARDING_TARGET_TYPES = ("PhoneNumberRingTarget", "CoworkerRingTarget", "DeviceRingTarget")
 
@@ -51,15 +50,10 @@ def _as_forwarding_target(target: dict[str, Any]) -> dict[str, Any]:
 
 
 async def forwarding_targets(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    *,
-    exclude_own: bool = False,
+    ext: ExtensionCall, *, exclude_own: bool = False
 ) -> list[dict[str, Any]]:
     """Distinct phone numbers, coworkers and devices the extension's rules ring."""
-    async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
+    async with enhanced_scope(ext) as scope:
         seen: dict[str, dict[str, Any]] = {}
         for target in _ring_targets(await _items(scope.repos.comm, scope.extension.id)):
             if target["type"] not in FORWARDING_TARGET_TYPES:
@@ -82,15 +76,11 @@ def _request_key(record: dict[str, Any], region: str) -> str:
 
 
 async def remove_forwarding_targets(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    body: Mapping[str, Any],
+    ext: ExtensionCall, body: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     """Take each target out of every ring group of the extension; one result per record."""
     records = check_schema(body, "CommRemoveForwardingTargetsRequest")["records"]
-    async with enhanced_scope(db, principal, account_ref, extension_ref, writing=True) as scope:
+    async with enhanced_scope(ext, writing=True) as scope:
         results = []
         for record in records:
             key = _request_key(record, scope.account.country)
@@ -116,12 +106,10 @@ async def _remove_everywhere(scope: Scope, key: str) -> bool:
     return removed
 
 
-async def extensions_using_device(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str, device_id: str
-) -> list[str]:
+async def extensions_using_device(ext: ExtensionCall, device_id: str) -> list[str]:
     """Ids of the account's extensions whose rules ring ``device_id``."""
-    async with enhanced_scope(db, principal, account_ref, extension_ref) as scope:
-        account = await resolve_account(scope.repos.extensions, principal, account_ref)
+    async with enhanced_scope(ext) as scope:
+        account = await resolve_account(scope.repos.extensions, ext.who, ext.account_id)
         found: list[str] = []
         known = False
         for extension in await scope.repos.extensions.list_extensions(account.id):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ringforward.domain.devices import Device
 from ringforward.domain.errors import not_found
 from ringforward.service.access import Principal, Target, resolve_account, resolve_target
-from ringforward.service.scope import reading
+from ringforward.service.scope import ExtensionCall, reading
 from ringforward.store.database import Database
 from ringforward.store.repositories import stored
 
@@ -24,10 +24,8 @@ class DeviceView:
     device: Device
 
 
-async def list_devices(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str
-) -> DeviceList:
-    async with reading(db, principal, account_ref, extension_ref) as scope:
+async def list_devices(ext: ExtensionCall) -> DeviceList:
+    async with reading(ext) as scope:
         return DeviceList(scope.target, await scope.repos.devices.list_devices(scope.extension.id))
 
 

@@ -9,12 +9,11 @@ from typing import Any
 
 from ringforward.domain.model import Extension
 from ringforward.service import history, resource_history
-from ringforward.service.access import Principal, Target
+from ringforward.service.access import Target
 from ringforward.service.business_hours import HOURS_RESOURCE
 from ringforward.service.forwarding_numbers import NUMBER_RESOURCE
 from ringforward.service.rules_store import RULE_RESOURCE
-from ringforward.service.scope import reading
-from ringforward.store.database import Database
+from ringforward.service.scope import ExtensionCall, reading
 
 RESOURCE_TYPES = (RULE_RESOURCE, NUMBER_RESOURCE, HOURS_RESOURCE)
 
@@ -45,12 +44,10 @@ def _parsed(document: str | None) -> dict[str, Any] | None:
     return json.loads(document) if document else None
 
 
-async def extension_trail(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str, *, limit: int = 100
-) -> Trail:
+async def extension_trail(ext: ExtensionCall, *, limit: int = 100) -> Trail:
     """The latest ``limit`` changes of the extension; the same access rules as the API's
     history of each resource."""
-    async with reading(db, principal, account_ref, extension_ref) as scope:
+    async with reading(ext) as scope:
         audit = scope.repos.audit
         records = [
             record
@@ -94,23 +91,12 @@ async def extension_trail(
 
 
 async def revert_entry(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    *,
-    resource_type: str,
-    resource_id: str,
-    version: int,
+    ext: ExtensionCall, *, resource_type: str, resource_id: str, version: int
 ) -> None:
     """Revert one change of any resource, through that resource's own use case."""
     if resource_type == RULE_RESOURCE:
-        await history.revert_change(db, principal, account_ref, extension_ref, resource_id, version)
+        await history.revert_change(ext, resource_id, version)
     elif resource_type == NUMBER_RESOURCE:
-        await resource_history.revert_number_change(
-            db, principal, account_ref, extension_ref, resource_id, version
-        )
+        await resource_history.revert_number_change(ext, resource_id, version)
     else:
-        await resource_history.revert_hours_change(
-            db, principal, account_ref, extension_ref, version
-        )
+        await resource_history.revert_hours_change(ext, version)

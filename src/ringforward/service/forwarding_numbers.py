@@ -15,12 +15,11 @@ from ringforward.domain.forwarding_numbers import (
     update_forwarding_number,
 )
 from ringforward.domain.model import ForwardingNumber
-from ringforward.service.access import Principal, Target
+from ringforward.service.access import Target
 from ringforward.service.read_model import cached
 from ringforward.service.rules_store import save_rule
 from ringforward.service.schema import check_schema
-from ringforward.service.scope import Scope, editing, reading
-from ringforward.store.database import Database
+from ringforward.service.scope import ExtensionCall, Scope, editing, reading
 
 NUMBER_RESOURCE = "forwarding-number"
 
@@ -73,40 +72,25 @@ async def _audit(
     )
 
 
-async def list_forwarding_numbers(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    *,
-    fresh: bool = False,
-) -> NumberList:
+async def list_forwarding_numbers(ext: ExtensionCall, *, fresh: bool = False) -> NumberList:
     async def load() -> NumberList:
-        async with reading(db, principal, account_ref, extension_ref) as scope:
+        async with reading(ext) as scope:
             return NumberList(scope.target, await scope.forwarding_numbers())
 
-    listed = await cached(db, principal, ("numbers", account_ref, extension_ref), load, fresh=fresh)
+    listed = await cached(ext, ("numbers",), load, fresh=fresh)
     # A copy of the list: what a caller does with it must not change the kept answer.
     return NumberList(listed.target, list(listed.numbers))
 
 
-async def get_forwarding_number(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str, number_id: str
-) -> NumberView:
-    listed = await list_forwarding_numbers(db, principal, account_ref, extension_ref)
+async def get_forwarding_number(ext: ExtensionCall, number_id: str) -> NumberView:
+    listed = await list_forwarding_numbers(ext)
     return NumberView(listed.target, _find(listed.numbers, number_id))
 
 
-async def create_forwarding_number(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    body: Mapping[str, Any],
-) -> NumberView:
+async def create_forwarding_number(ext: ExtensionCall, body: Mapping[str, Any]) -> NumberView:
     """Register a number; it joins every rule as inactive until put into a forwarding list."""
     check_schema(body, "CreateForwardingNumberRequest")
-    async with editing(db, principal, account_ref, extension_ref) as scope:
+    async with editing(ext) as scope:
         draft = new_forwarding_number(body, number_id="", context=await number_context(scope))
         number = replace(draft, id=str(await scope.repos.sequences.next_id("forwarding_number")))
         await scope.repos.numbers.insert_forwarding_number(number)
@@ -115,15 +99,10 @@ async def create_forwarding_number(
 
 
 async def update_forwarding_number_use_case(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    number_id: str,
-    body: Mapping[str, Any],
+    ext: ExtensionCall, number_id: str, body: Mapping[str, Any]
 ) -> NumberView:
     check_schema(body, "UpdateForwardingNumberRequest")
-    async with editing(db, principal, account_ref, extension_ref) as scope:
+    async with editing(ext) as scope:
         context = await number_context(scope)
         current = _find(context.existing, number_id)
         updated = update_forwarding_number(current, body, context=context)
@@ -133,16 +112,10 @@ async def update_forwarding_number_use_case(
 
 
 async def delete_forwarding_numbers(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    number_ids: Sequence[str],
-    *,
-    parameter_names: Sequence[str] | None = None,
+    ext: ExtensionCall, number_ids: Sequence[str], *, parameter_names: Sequence[str] | None = None
 ) -> None:
     """Delete numbers and take them out of every rule; all or nothing."""
-    async with editing(db, principal, account_ref, extension_ref) as scope:
+    async with editing(ext) as scope:
         existing = {n.id: n for n in await scope.forwarding_numbers()}
         names = parameter_names or ["forwardingNumberId"] * len(number_ids)
         for number_id, name in zip(number_ids, names, strict=True):
@@ -158,19 +131,11 @@ async def delete_forwarding_numbers(
             await _audit(scope, number_id, existing[number_id], None)
 
 
-async def delete_listed_numbers(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    body: Mapping[str, Any],
-) -> None:
+async def delete_listed_numbers(ext: ExtensionCall, body: Mapping[str, Any]) -> None:
     """The bulk delete: ``{"records": [{"id": …}]}``, checked like every write."""
     check_schema(body, "DeleteForwardingNumbersRequest")
     ids, names = bulk_delete_ids(body)
-    await delete_forwarding_numbers(
-        db, principal, account_ref, extension_ref, ids, parameter_names=names
-    )
+    await delete_forwarding_numbers(ext, ids, parameter_names=names)
 
 
 def bulk_delete_ids(body: Mapping[str, Any]) -> tuple[list[str], list[str]]:

@@ -11,14 +11,13 @@ from ringforward.domain.answering_rules import RuleContext, validate_rule
 from ringforward.domain.errors import ValidationError, invalid, not_found
 from ringforward.domain.forwarding_list import check_groups, without_numbers
 from ringforward.domain.model import STANDARD_RULE_IDS, AnsweringRule, Extension, ForwardingNumber
-from ringforward.service.access import Principal, Target
+from ringforward.service.access import Target
 from ringforward.service.answering_rules import RuleView
 from ringforward.service.forwarding_numbers import NUMBER_RESOURCE
 from ringforward.service.rules_store import RULE_RESOURCE, check_if_match, save_rule
-from ringforward.service.scope import Scope, editing, reading
+from ringforward.service.scope import ExtensionCall, Scope, editing, reading
 from ringforward.store.audit import AuditRecord
 from ringforward.store.codec import rule_from_document
-from ringforward.store.database import Database
 
 
 @dataclass(frozen=True)
@@ -112,11 +111,9 @@ async def _deleted_numbers(scope: Scope, wanted: set[str]) -> list[ForwardingNum
     return found
 
 
-async def rule_history(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str, rule_id: str
-) -> RuleHistory:
+async def rule_history(ext: ExtensionCall, rule_id: str) -> RuleHistory:
     """The rule's changes, newest first; the same access rules as reading the rule."""
-    async with reading(db, principal, account_ref, extension_ref) as scope:
+    async with reading(ext) as scope:
         repos = scope.repos
         current = await repos.rules.get_rule(scope.extension.id, rule_id)
         records = await repos.audit.list_audit(scope.extension.id, RULE_RESOURCE, rule_id)
@@ -170,17 +167,10 @@ def parse_version(raw: str) -> int:
 
 
 async def revert_change(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    rule_id: str,
-    version: int,
-    *,
-    if_match: str | None = None,
+    ext: ExtensionCall, rule_id: str, version: int, *, if_match: str | None = None
 ) -> RuleView:
     """Restore the rule as it was before the change that made ``version``, as a new change."""
-    async with editing(db, principal, account_ref, extension_ref) as scope:
+    async with editing(ext) as scope:
         current = await scope.rule(rule_id)
         check_if_match(current, if_match)
         records = await scope.repos.audit.list_audit(scope.extension.id, RULE_RESOURCE, rule_id)

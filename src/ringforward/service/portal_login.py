@@ -11,9 +11,10 @@ from ringforward.domain.errors import (
     AuthenticationError,
 )
 from ringforward.domain.model import Extension
-from ringforward.service.access import Principal
+from ringforward.service.access import CURRENT, Principal
 from ringforward.service.auth import checked_login, issue_token, live_token, principal_of
 from ringforward.service.login_guard import LoginGuard
+from ringforward.service.scope import ExtensionCall
 from ringforward.service.secrets import hash_token, new_token
 from ringforward.store.database import Database
 from ringforward.store.repositories import stored
@@ -32,6 +33,10 @@ class PortalSession:
     token: str
     principal: Principal
     extension: Extension
+
+    def on(self, db: Database, extension_id: str) -> ExtensionCall:
+        """A use case on ``extension_id`` of the signed-in account, asked by this session."""
+        return ExtensionCall(db, self.principal, CURRENT, extension_id)
 
 
 def _session(token: str, extension: Extension, session_id: str) -> PortalSession:

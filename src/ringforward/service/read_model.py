@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
-from ringforward.service.access import Principal
+from ringforward.service.scope import ExtensionCall
 from ringforward.store.database import Database
 
 DEFAULT_ACCOUNTS = 1000
@@ -77,23 +77,24 @@ def configure_read_model(db: Database, accounts: int) -> None:
 
 
 async def cached(
-    db: Database,
-    principal: Principal,
+    ext: ExtensionCall,
     question: tuple[Hashable, ...],
     load: Callable[[], Awaitable[T]],
     *,
     fresh: bool = False,
 ) -> T:
-    """The answer to ``question`` from memory if still current, else from ``load()``."""
-    stamp = None if fresh else db.changes.stamp()
+    """The answer to ``question`` about ``ext``'s extension from memory if still current,
+    else from ``load()``."""
+    stamp = None if fresh else ext.db.changes.stamp()
     if stamp is None:
         return await load()
-    model = read_model(db)
+    model = read_model(ext.db)
     # Who asks is part of the question: what a principal may see depends on it.
-    key = (principal.extension_id, principal.is_admin, *question)
-    found, value = model.get(principal.account_id, key, stamp)
+    who = ext.who
+    key = (who.extension_id, who.is_admin, ext.account_id, ext.extension_id, *question)
+    found, value = model.get(who.account_id, key, stamp)
     if found:
         return value  # type: ignore[no-any-return]
     answer = await load()
-    model.put(principal.account_id, key, stamp, answer)
+    model.put(who.account_id, key, stamp, answer)
     return answer

@@ -15,7 +15,7 @@ from typing import Generic, TypeVar
 from ringforward.domain.errors import ValidationError, not_found
 from ringforward.domain.forwarding_numbers import restored_forwarding_number
 from ringforward.domain.model import BusinessHours, Extension, ForwardingNumber
-from ringforward.service.access import Principal, Target
+from ringforward.service.access import Target
 from ringforward.service.business_hours import HOURS_RESOURCE, HoursView, hours_document
 from ringforward.service.forwarding_numbers import (
     NUMBER_RESOURCE,
@@ -23,9 +23,8 @@ from ringforward.service.forwarding_numbers import (
     number_context,
     number_document,
 )
-from ringforward.service.scope import Scope, editing, reading
+from ringforward.service.scope import ExtensionCall, Scope, editing, reading
 from ringforward.store.codec import weekly_from_json
-from ringforward.store.database import Database
 
 T = TypeVar("T")
 
@@ -106,28 +105,19 @@ def _current_number(numbers: Sequence[ForwardingNumber], number_id: str) -> Forw
     return next((number for number in numbers if number.id == number_id), None)
 
 
-async def number_history(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str, number_id: str
-) -> History[ForwardingNumber]:
+async def number_history(ext: ExtensionCall, number_id: str) -> History[ForwardingNumber]:
     """A forwarding number's changes, newest first; a deleted number's stay readable."""
-    async with reading(db, principal, account_ref, extension_ref) as scope:
+    async with reading(ext) as scope:
         changes = await _trail(scope, NUMBER_RESOURCE, number_id, number_from_document)
         if not changes and _current_number(await scope.forwarding_numbers(), number_id) is None:
             raise not_found("forwardingNumberId")
         return History(scope.target, number_id, changes)
 
 
-async def revert_number_change(
-    db: Database,
-    principal: Principal,
-    account_ref: str,
-    extension_ref: str,
-    number_id: str,
-    version: int,
-) -> NumberView:
+async def revert_number_change(ext: ExtensionCall, number_id: str, version: int) -> NumberView:
     """Put the number back as it was before the change that made ``version``, as a new
     change; a deleted number comes back under its own id (inactive in every rule)."""
-    async with editing(db, principal, account_ref, extension_ref) as scope:
+    async with editing(ext) as scope:
         changes = await _trail(scope, NUMBER_RESOURCE, number_id, number_from_document)
         current = _current_number(await scope.forwarding_numbers(), number_id)
         if not changes and current is None:
@@ -154,21 +144,17 @@ async def revert_number_change(
         return NumberView(scope.target, restored)
 
 
-async def hours_history(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str
-) -> History[BusinessHours]:
+async def hours_history(ext: ExtensionCall) -> History[BusinessHours]:
     """The extension's business-hours changes, newest first."""
-    async with reading(db, principal, account_ref, extension_ref) as scope:
+    async with reading(ext) as scope:
         changes = await _trail(scope, HOURS_RESOURCE, scope.extension.id, hours_from_document)
         return History(scope.target, scope.extension.id, changes)
 
 
-async def revert_hours_change(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str, version: int
-) -> HoursView:
+async def revert_hours_change(ext: ExtensionCall, version: int) -> HoursView:
     """Set the business hours back to what they were before the change that made
     ``version``, as a new change."""
-    async with editing(db, principal, account_ref, extension_ref) as scope:
+    async with editing(ext) as scope:
         extension_id = scope.extension.id
         changes = await _trail(scope, HOURS_RESOURCE, extension_id, hours_from_document)
         earlier = _find_change(changes, version).before

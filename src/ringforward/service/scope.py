@@ -1,9 +1,10 @@
 """The frame of every extension use case: resolve the target, check access, lock, audit.
 
-``async with editing(db, principal, account_ref, extension_ref) as scope`` opens a write
-transaction (one writer at a time: ``store.database.WriteGroup``), resolves the extension
-the path names (404/403 as ``access`` rules) and hands out the repositories; ``reading``
-does the same in a read transaction.
+A use case on one extension takes an ``ExtensionCall`` (which extension, asked by whom,
+on which database). ``async with editing(ext) as scope`` opens a write transaction (one
+writer at a time: ``store.database.WriteGroup``), resolves the extension it names (404/403
+as ``access`` rules) and hands out the repositories; ``reading`` does the same in a read
+transaction.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ringforward.domain.answering_rules import RuleContext
 from ringforward.domain.errors import not_found
@@ -20,6 +22,16 @@ from ringforward.service.access import Principal, Target, resolve_target
 from ringforward.store.audit import AuditRecord
 from ringforward.store.database import Database
 from ringforward.store.repositories import Repositories, stored
+
+
+class ExtensionCall(NamedTuple):
+    """What every use case on one extension starts from: the database, the caller, and
+    the account and extension asked for (ids, or ``~`` for the caller's own)."""
+
+    db: Database
+    who: Principal
+    account_id: str
+    extension_id: str
 
 
 @dataclass(frozen=True)
@@ -88,23 +100,17 @@ class Scope:
 
 
 @asynccontextmanager
-async def _scope(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str, *, writing: bool
-) -> AsyncIterator[Scope]:
-    async with stored(db, writing=writing) as repos:
+async def _scope(ext: ExtensionCall, *, writing: bool) -> AsyncIterator[Scope]:
+    async with stored(ext.db, writing=writing) as repos:
         # A writer needs no lock of its own: this process's writers take turns in the write
         # group, and groups of all processes take turns on the database (store.database).
-        target = await resolve_target(repos.extensions, principal, account_ref, extension_ref)
-        yield Scope(principal, target, repos)
+        target = await resolve_target(repos.extensions, ext.who, ext.account_id, ext.extension_id)
+        yield Scope(ext.who, target, repos)
 
 
-def reading(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str
-) -> AbstractAsyncContextManager[Scope]:
-    return _scope(db, principal, account_ref, extension_ref, writing=False)
+def reading(ext: ExtensionCall) -> AbstractAsyncContextManager[Scope]:
+    return _scope(ext, writing=False)
 
 
-def editing(
-    db: Database, principal: Principal, account_ref: str, extension_ref: str
-) -> AbstractAsyncContextManager[Scope]:
-    return _scope(db, principal, account_ref, extension_ref, writing=True)
+def editing(ext: ExtensionCall) -> AbstractAsyncContextManager[Scope]:
+    return _scope(ext, writing=True)

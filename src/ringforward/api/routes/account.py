@@ -45,5 +45,5 @@ async def list_extensions(
 
 @router.get("/extension/{extensionId}")
 async def read_extension(ext: Ext, base: BaseUrl) -> dict[str, Any]:
-    target = await accounts.get_extension(*ext)
+    target = await accounts.get_extension(ext)
     return extension_json(base, target.extension, time_zone_of(target))

@@ -73,7 +73,7 @@ async def list_rules(request: Request, ext: Ext, page: Paging) -> dict[str, Any]
     if view not in ("Simple", "Detailed"):
         raise invalid("view", "must be Simple or Detailed")
     rule_filter = RuleFilter(types=types, enabled_only=query_flag(request, "enabledOnly"))
-    listed = await use_cases.list_rules(*ext, rule_filter)
+    listed = await use_cases.list_rules(ext, rule_filter)
     base = base_url(request)
     extension = listed.target.extension
 
@@ -86,20 +86,20 @@ async def list_rules(request: Request, ext: Ext, page: Paging) -> dict[str, Any]
 @router.post("")
 async def create_rule(request: Request, ext: Ext) -> JSONResponse:
     body = await read_json(request)
-    return _rule_response(request, await use_cases.create_custom_rule(*ext, body))
+    return _rule_response(request, await use_cases.create_custom_rule(ext, body))
 
 
 @router.get("/{ruleId}")
 async def read_rule(request: Request, ext: Ext, ruleId: str) -> JSONResponse:
     show_inactive = query_flag(request, "showInactiveNumbers")
-    view = await use_cases.get_rule(*ext, ruleId, fresh=wants_fresh(request))
+    view = await use_cases.get_rule(ext, ruleId, fresh=wants_fresh(request))
     return _rule_response(request, view, show_inactive=show_inactive)
 
 
 @router.put("/{ruleId}")
 async def update_rule(request: Request, ext: Ext, ruleId: str) -> JSONResponse:
     body = await read_json(request)
-    view = await use_cases.update_rule(*ext, ruleId, body, if_match=_if_match(request))
+    view = await use_cases.update_rule(ext, ruleId, body, if_match=_if_match(request))
     return _rule_response(request, view, show_inactive=bool(body.get("showInactiveNumbers")))
 
 
@@ -133,11 +133,11 @@ async def patch_rule(request: Request, ext: Ext, ruleId: str, base: BaseUrl) -> 
             raise invalid("body", "the patched rule must stay a JSON object")
         return result
 
-    view = await use_cases.update_rule_with(*ext, ruleId, patched_body, if_match=_if_match(request))
+    view = await use_cases.update_rule_with(ext, ruleId, patched_body, if_match=_if_match(request))
     return _rule_response(request, view)
 
 
 @router.delete("/{ruleId}")
 async def delete_rule(request: Request, ext: Ext, ruleId: str) -> Response:
-    await use_cases.delete_rule(*ext, ruleId, if_match=_if_match(request))
+    await use_cases.delete_rule(ext, ruleId, if_match=_if_match(request))
     return Response(status_code=204)

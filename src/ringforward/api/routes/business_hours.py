@@ -22,11 +22,11 @@ def _hours_json(base: str, view: HoursView) -> dict[str, Any]:
 
 @router.get("")
 async def read_hours(request: Request, ext: Ext, base: BaseUrl) -> dict[str, Any]:
-    view = await use_cases.get_business_hours(*ext, fresh=wants_fresh(request))
+    view = await use_cases.get_business_hours(ext, fresh=wants_fresh(request))
     return _hours_json(base, view)
 
 
 @router.put("")
 async def update_hours(request: Request, ext: Ext, base: BaseUrl) -> dict[str, Any]:
     body = await read_json(request)
-    return _hours_json(base, await use_cases.update_business_hours(*ext, body))
+    return _hours_json(base, await use_cases.update_business_hours(ext, body))

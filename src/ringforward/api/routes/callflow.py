@@ -29,5 +29,5 @@ async def simulate(request: Request, ext: Ext) -> dict[str, Any]:
         if field is not None and not isinstance(field, str):
             raise invalid(name, "must be a string")
         fields[name] = field
-    flow = await simulate_call(*ext, at=fields["at"], caller=fields["from"], called=fields["to"])
+    flow = await simulate_call(ext, at=fields["at"], caller=fields["from"], called=fields["to"])
     return call_flow_json(flow)

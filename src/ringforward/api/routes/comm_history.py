@@ -62,7 +62,7 @@ def _register(kind: str) -> None:
 
     @router.get(path, name=f"{kind}-history", dependencies=[Depends(require_extensions)])
     async def history(request: Request, ext: Ext, itemId: str) -> dict[str, Any]:
-        found = await use_cases.changes(*ext, kind, _item_id(kind, itemId))
+        found = await use_cases.changes(ext, kind, _item_id(kind, itemId))
         chunk, paging = v2_page(request, found)
         return {"records": [_change(kind, c) for c in chunk], "paging": paging}
 
@@ -74,7 +74,7 @@ def _register(kind: str) -> None:
     async def revert(request: Request, ext: Ext, itemId: str, version: str) -> JSONResponse:
         item_id, number = _item_id(kind, itemId, reverting=True), parse_version(version)
         expected = if_match(request)
-        item, state = await use_cases.revert(*ext, kind, item_id, number, if_match=expected)
+        item, state = await use_cases.revert(ext, kind, item_id, number, if_match=expected)
         # The same resource a GET of the rule answers.
         body = item.document if state is None else state_rule_json(item, state)
         return item_response(request, body, item)

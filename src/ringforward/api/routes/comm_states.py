@@ -37,7 +37,7 @@ def state_rule_json(rule: StoredItem, state: StoredItem) -> dict[str, Any]:
 
 @router.get("/states")
 async def list_states(request: Request, ext: Ext) -> dict[str, Any]:
-    states = await use_cases.list_states(*ext)
+    states = await use_cases.list_states(ext)
     chunk, paging = v2_page(request, states)
     return {"records": [state.document for state in chunk], "paging": paging}
 
@@ -45,7 +45,7 @@ async def list_states(request: Request, ext: Ext) -> dict[str, Any]:
 @router.get("/states/{stateId}")
 async def read_state(request: Request, ext: Ext, stateId: str) -> JSONResponse:
     state_id = checked_state(stateId, READABLE_STATES)
-    state = await use_cases.get_state(*ext, state_id)
+    state = await use_cases.get_state(ext, state_id)
     return item_response(request, state.document, state)
 
 
@@ -53,13 +53,13 @@ async def read_state(request: Request, ext: Ext, stateId: str) -> JSONResponse:
 async def update_state(request: Request, ext: Ext, stateId: str) -> JSONResponse:
     state_id = checked_state(stateId, UPDATABLE_STATES)
     body = await read_json(request)
-    state = await use_cases.patch_state(*ext, state_id, body)
+    state = await use_cases.patch_state(ext, state_id, body)
     return item_response(request, state.document, state)
 
 
 @router.get("/voice/state-rules")
 async def list_state_rules(request: Request, ext: Ext) -> dict[str, Any]:
-    rules = await use_cases.list_state_rules(*ext)
+    rules = await use_cases.list_state_rules(ext)
     chunk, paging = v2_page(request, rules)
     return {"records": [state_rule_json(rule, state) for rule, state in chunk], "paging": paging}
 
@@ -67,7 +67,7 @@ async def list_state_rules(request: Request, ext: Ext) -> dict[str, Any]:
 @router.get("/voice/state-rules/{stateId}")
 async def read_state_rule(request: Request, ext: Ext, stateId: str) -> JSONResponse:
     state_id = checked_state(stateId, READABLE_STATES)
-    rule, state = await use_cases.get_state_rule(*ext, state_id)
+    rule, state = await use_cases.get_state_rule(ext, state_id)
     return item_response(request, state_rule_json(rule, state), rule)
 
 
@@ -76,7 +76,7 @@ async def update_state_rule(request: Request, ext: Ext, stateId: str) -> JSONRes
     state_id = checked_state(stateId, READABLE_STATES)
     body = await read_json(request)
     rule, state = await use_cases.patch_state_rule(
-        *ext,
+        ext,
         state_id,
         body,
         if_match=if_match(request),

@@ -34,7 +34,7 @@ def device_json(base: str, extension: Extension, device: Device) -> dict[str, An
 
 @router.get("/extension/{extensionId}/device")
 async def list_devices(request: Request, ext: Ext, page: Paging, base: BaseUrl) -> dict[str, Any]:
-    listed = await use_cases.list_devices(*ext)
+    listed = await use_cases.list_devices(ext)
     extension = listed.target.extension
 
     def render(device: Device) -> dict[str, Any]:

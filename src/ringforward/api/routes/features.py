@@ -19,7 +19,7 @@ async def read_features(request: Request, ext: Ext) -> dict[str, Any]:
     """The one feature we model; its ``isNewBackendAvailable`` says the generation."""
     query_flag(request, "availableOnly")
     wanted = request.query_params.getlist("featureId")
-    generation = await extension_generation(*ext)
+    generation = await extension_generation(ext)
     record = {
         "id": NEW_CALL_HANDLING,
         "available": True,

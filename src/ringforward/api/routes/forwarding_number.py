@@ -23,7 +23,7 @@ def _number_json(base: str, view: NumberView) -> dict[str, Any]:
 
 @router.get("")
 async def list_numbers(request: Request, ext: Ext, page: Paging, base: BaseUrl) -> dict[str, Any]:
-    listed = await use_cases.list_forwarding_numbers(*ext, fresh=wants_fresh(request))
+    listed = await use_cases.list_forwarding_numbers(ext, fresh=wants_fresh(request))
     extension = listed.target.extension
 
     def render(number: ForwardingNumber) -> dict[str, Any]:
@@ -37,19 +37,19 @@ async def list_numbers(request: Request, ext: Ext, page: Paging, base: BaseUrl) 
 @router.post("")
 async def create_number(request: Request, ext: Ext, base: BaseUrl) -> dict[str, Any]:
     body = await read_json(request)
-    return _number_json(base, await use_cases.create_forwarding_number(*ext, body))
+    return _number_json(base, await use_cases.create_forwarding_number(ext, body))
 
 
 @router.delete("")
 async def delete_numbers(request: Request, ext: Ext) -> Response:
     body = await read_json(request)
-    await use_cases.delete_listed_numbers(*ext, body)
+    await use_cases.delete_listed_numbers(ext, body)
     return Response(status_code=204)
 
 
 @router.get("/{forwardingNumberId}")
 async def read_number(ext: Ext, forwardingNumberId: str, base: BaseUrl) -> dict[str, Any]:
-    return _number_json(base, await use_cases.get_forwarding_number(*ext, forwardingNumberId))
+    return _number_json(base, await use_cases.get_forwarding_number(ext, forwardingNumberId))
 
 
 @router.put("/{forwardingNumberId}")
@@ -57,11 +57,11 @@ async def update_number(
     request: Request, ext: Ext, forwardingNumberId: str, base: BaseUrl
 ) -> dict[str, Any]:
     body = await read_json(request)
-    view = await use_cases.update_forwarding_number_use_case(*ext, forwardingNumberId, body)
+    view = await use_cases.update_forwarding_number_use_case(ext, forwardingNumberId, body)
     return _number_json(base, view)
 
 
 @router.delete("/{forwardingNumberId}")
 async def delete_number(ext: Ext, forwardingNumberId: str) -> Response:
-    await use_cases.delete_forwarding_numbers(*ext, [forwardingNumberId])
+    await use_cases.delete_forwarding_numbers(ext, [forwardingNumberId])
     return Response(status_code=204)

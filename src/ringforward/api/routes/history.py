@@ -70,7 +70,7 @@ def _change_json(base: str, history: RuleHistory, change: RuleChange) -> dict[st
 async def list_history(
     request: Request, ext: Ext, ruleId: str, page: Paging, base: BaseUrl
 ) -> dict[str, Any]:
-    history = await use_cases.rule_history(*ext, ruleId)
+    history = await use_cases.rule_history(ext, ruleId)
     # The links name the rule by its ids, so they mean the same list whoever follows them.
     collection = f"{rule_uri(base, history.target.extension, history.rule_id)}/history"
     chunk, fields = paged(request, history.changes, page, collection_uri=collection)
@@ -82,7 +82,7 @@ async def revert(
     request: Request, ext: Ext, ruleId: str, version: str, base: BaseUrl
 ) -> JSONResponse:
     view = await use_cases.revert_change(
-        *ext, ruleId, use_cases.parse_version(version), if_match=request.headers.get("if-match")
+        ext, ruleId, use_cases.parse_version(version), if_match=request.headers.get("if-match")
     )
     body = rule_json(base, view.target.extension, view.rule, view.numbers)
     return JSONResponse(body, headers={"ETag": etag_of(view.rule)})

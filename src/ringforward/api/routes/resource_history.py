@@ -50,7 +50,7 @@ def _history_json(
 async def number_history(
     request: Request, ext: Ext, forwardingNumberId: str, page: Paging, base: BaseUrl
 ) -> dict[str, Any]:
-    history = await use_cases.number_history(*ext, forwardingNumberId)
+    history = await use_cases.number_history(ext, forwardingNumberId)
 
     def render(extension: Extension, number: ForwardingNumber) -> dict[str, Any]:
         return forwarding_number_json(base, extension, number)
@@ -63,13 +63,13 @@ async def number_history(
 async def revert_number(
     ext: Ext, forwardingNumberId: str, version: str, base: BaseUrl
 ) -> dict[str, Any]:
-    view = await use_cases.revert_number_change(*ext, forwardingNumberId, parse_version(version))
+    view = await use_cases.revert_number_change(ext, forwardingNumberId, parse_version(version))
     return forwarding_number_json(base, view.target.extension, view.number)
 
 
 @hours.get("")
 async def hours_history(request: Request, ext: Ext, page: Paging, base: BaseUrl) -> dict[str, Any]:
-    history = await use_cases.hours_history(*ext)
+    history = await use_cases.hours_history(ext)
 
     def render(extension: Extension, value: BusinessHours) -> dict[str, Any]:
         return business_hours_json(base, extension, value)
@@ -79,7 +79,7 @@ async def hours_history(request: Request, ext: Ext, page: Paging, base: BaseUrl)
 
 @hours.post("/{version}/revert")
 async def revert_hours(ext: Ext, version: str, base: BaseUrl) -> dict[str, Any]:
-    view = await use_cases.revert_hours_change(*ext, parse_version(version))
+    view = await use_cases.revert_hours_change(ext, parse_version(version))
     return business_hours_json(base, view.target.extension, view.hours)
 
 
