@@ -9,10 +9,10 @@ from typing import Any
 from ringforward.domain.comm_handling.dispatching import normalize_dispatching
 from ringforward.domain.comm_handling.interaction import interaction_rule
 from ringforward.domain.comm_handling.model import (
-    INTERACTION_RULE,
     STATE,
     STATE_RULE,
     WORK_HOURS,
+    id_parameter,
 )
 from ringforward.domain.comm_handling.states import state_document, weekly_of
 from ringforward.domain.errors import ValidationError, not_found
@@ -46,7 +46,7 @@ async def changes(ext: ExtensionCall, kind: str, item_id: str) -> list[Change]:
     async with enhanced_scope(ext) as scope:
         records = await scope.repos.audit.list_audit(scope.extension.id, f"comm-{kind}", item_id)
         if not records and await scope.repos.comm.item(scope.extension.id, kind, item_id) is None:
-            raise not_found(_missing(kind))
+            raise not_found(id_parameter(kind))
         return [
             Change(
                 record.version,
@@ -59,10 +59,6 @@ async def changes(ext: ExtensionCall, kind: str, item_id: str) -> list[Change]:
         ]
 
 
-def _missing(kind: str) -> str:
-    return "ruleId" if kind == INTERACTION_RULE else "stateId"
-
-
 async def revert(
     ext: ExtensionCall, kind: str, item_id: str, version: int, *, if_match: str | None = None
 ) -> tuple[StoredItem, StoredItem | None]:
@@ -72,9 +68,7 @@ async def revert(
     expanded; a state rule with its state (the resource embeds it). Restoring work-hours'
     schedule creates or deletes after-hours as a PATCH would."""
     async with enhanced_scope(ext, writing=True) as scope:
-        current = await scope.repos.comm.item(scope.extension.id, kind, item_id)
-        if current is None:
-            raise not_found(_missing(kind))
+        current = await scope.comm_item(kind, item_id)
         check_if_match(current, if_match)
         records = await scope.repos.audit.list_audit(scope.extension.id, f"comm-{kind}", item_id)
         record = next((r for r in records if r.version == version), None)

@@ -8,7 +8,6 @@ from typing import Any
 from ringforward.domain.comm_handling.interaction import interaction_rule
 from ringforward.domain.comm_handling.model import INTERACTION_RULE, STATE
 from ringforward.domain.comm_handling.states import state_document
-from ringforward.domain.errors import not_found
 from ringforward.service.comm_common import (
     audit,
     check_if_match,
@@ -34,13 +33,6 @@ async def list_rules(ext: ExtensionCall, *, enabled: bool | None = None) -> list
         ]
 
 
-async def _rule(scope: Scope, rule_id: str) -> StoredItem:
-    found = await scope.repos.comm.item(scope.extension.id, INTERACTION_RULE, rule_id)
-    if found is None:
-        raise not_found("ruleId")
-    return found
-
-
 async def expanded_rule(scope: Scope, item: StoredItem) -> StoredItem:
     """The rule as answered: a State condition carries the whole current state."""
     conditions = []
@@ -56,7 +48,7 @@ async def expanded_rule(scope: Scope, item: StoredItem) -> StoredItem:
 
 async def get_rule(ext: ExtensionCall, rule_id: str) -> StoredItem:
     async with enhanced_scope(ext) as scope:
-        return await expanded_rule(scope, await _rule(scope, rule_id))
+        return await expanded_rule(scope, await scope.comm_item(INTERACTION_RULE, rule_id))
 
 
 async def create_rule(ext: ExtensionCall, body: dict[str, Any]) -> StoredItem:
@@ -76,7 +68,7 @@ async def patch_rule(
 ) -> StoredItem:
     check_schema(body, "CommInteractionRuleUpdateRequest")
     async with enhanced_scope(ext, writing=True) as scope:
-        before = await _rule(scope, rule_id)
+        before = await scope.comm_item(INTERACTION_RULE, rule_id)
         check_if_match(before, if_match)
         document, refs = interaction_rule(
             rule_id, body, region=scope.account.country, current=before.document
@@ -87,7 +79,7 @@ async def patch_rule(
 
 async def delete_rule(ext: ExtensionCall, rule_id: str, *, if_match: str | None = None) -> None:
     async with enhanced_scope(ext, writing=True) as scope:
-        before = await _rule(scope, rule_id)
+        before = await scope.comm_item(INTERACTION_RULE, rule_id)
         check_if_match(before, if_match)
         await scope.repos.comm.delete(scope.extension.id, INTERACTION_RULE, rule_id)
         await audit(scope, before, None)

@@ -14,7 +14,6 @@ from ringforward.domain.comm_handling.model import (
     default_dispatching,
 )
 from ringforward.domain.comm_handling.states import patched_state, state_document, weekly_of
-from ringforward.domain.errors import not_found
 from ringforward.service.comm_common import (
     audit,
     check_if_match,
@@ -32,23 +31,16 @@ async def list_states(ext: ExtensionCall) -> list[StoredItem]:
         return await scope.repos.comm.items(scope.extension.id, STATE)
 
 
-async def _state(scope: Scope, state_id: str) -> StoredItem:
-    found = await scope.repos.comm.item(scope.extension.id, STATE, state_id)
-    if found is None:
-        raise not_found("stateId")
-    return found
-
-
 async def get_state(ext: ExtensionCall, state_id: str) -> StoredItem:
     async with enhanced_scope(ext) as scope:
-        return await _state(scope, state_id)
+        return await scope.comm_item(STATE, state_id)
 
 
 async def patch_state(ext: ExtensionCall, state_id: str, body: dict[str, Any]) -> StoredItem:
     """Change a state; scheduling work-hours creates after-hours, 24/7 deletes it."""
     check_schema(body, "CommStateUpdateRequest")
     async with enhanced_scope(ext, writing=True) as scope:
-        before = await _state(scope, state_id)
+        before = await scope.comm_item(STATE, state_id)
         saved = await save(scope, before, patched_state(before.document, body))
         if state_id == WORK_HOURS:
             await sync_after_hours(scope, scheduled=bool(weekly_of(saved.document)))
@@ -103,11 +95,7 @@ async def list_state_rules(ext: ExtensionCall) -> list[tuple[StoredItem, StoredI
 
 
 async def _state_rule(scope: Scope, state_id: str) -> tuple[StoredItem, StoredItem]:
-    rule = await scope.repos.comm.item(scope.extension.id, STATE_RULE, state_id)
-    state = await scope.repos.comm.item(scope.extension.id, STATE, state_id)
-    if rule is None or state is None:
-        raise not_found("stateId")
-    return rule, state
+    return await scope.comm_item(STATE_RULE, state_id), await scope.comm_item(STATE, state_id)
 
 
 async def get_state_rule(ext: ExtensionCall, state_id: str) -> tuple[StoredItem, StoredItem]:

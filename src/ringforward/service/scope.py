@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ringforward.domain.answering_rules import RuleContext
+from ringforward.domain.comm_handling.model import id_parameter
 from ringforward.domain.errors import not_found
 from ringforward.domain.model import Account, AnsweringRule, Extension, ForwardingNumber
 from ringforward.service.access import Principal, Target, resolve_target
 from ringforward.store.audit import AuditRecord
+from ringforward.store.comm_handling import StoredItem
 from ringforward.store.database import Database
 from ringforward.store.repositories import Repositories, stored
 
@@ -58,6 +60,13 @@ class Scope:
         if rule is None:
             raise not_found("ruleId")
         return rule
+
+    async def comm_item(self, kind: str, item_id: str) -> StoredItem:
+        """A v2 item of the extension (state, state rule, interaction rule); 404 if none."""
+        found = await self.repos.comm.item(self.extension.id, kind, item_id)
+        if found is None:
+            raise not_found(id_parameter(kind))
+        return found
 
     async def rule_context(self) -> RuleContext:
         """What validating a rule of this extension needs to know about the account."""

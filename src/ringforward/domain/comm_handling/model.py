@@ -31,6 +31,13 @@ STATE = "state"
 STATE_RULE = "state-rule"
 INTERACTION_RULE = "interaction-rule"
 
+
+def id_parameter(kind: str) -> str:
+    """What a path names an item of ``kind`` by: an interaction rule by its id, a state
+    and its state rule by the state's."""
+    return "ruleId" if kind == INTERACTION_RULE else "stateId"
+
+
 DISPATCHING_TYPES: tuple[str, ...] = ("RingAtOnce", "RingInOrder", "Custom", "Terminate")
 MIN_DURATION = 5
 MAX_DURATION = 300
