@@ -57,11 +57,7 @@ async def update_business_hours(ext: ExtensionCall, body: Mapping[str, Any]) -> 
         extension_id = scope.extension.id
         before = await scope.repos.extensions.get_business_hours(extension_id)
         await scope.repos.extensions.save_business_hours(extension_id, hours)
-        await scope.record_change(
-            HOURS_RESOURCE,
-            extension_id,
-            version=await scope.next_version(HOURS_RESOURCE, extension_id),
-            before=hours_document(before),
-            after=hours_document(hours),
+        await scope.record_trail_change(
+            HOURS_RESOURCE, extension_id, before=hours_document(before), after=hours_document(hours)
         )
         return HoursView(scope.target, hours)

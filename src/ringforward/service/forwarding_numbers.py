@@ -63,12 +63,8 @@ def _find(numbers: Sequence[ForwardingNumber], number_id: str) -> ForwardingNumb
 async def _audit(
     scope: Scope, number_id: str, before: ForwardingNumber | None, after: ForwardingNumber | None
 ) -> None:
-    await scope.record_change(
-        NUMBER_RESOURCE,
-        number_id,
-        version=await scope.next_version(NUMBER_RESOURCE, number_id),
-        before=number_document(before),
-        after=number_document(after),
+    await scope.record_trail_change(
+        NUMBER_RESOURCE, number_id, before=number_document(before), after=number_document(after)
     )
 
 

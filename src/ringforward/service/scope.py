@@ -77,12 +77,6 @@ class Scope:
             region=self.account.country,
         )
 
-    async def next_version(self, resource_type: str, resource_id: str) -> int:
-        """The version the next change of a resource without a version of its own makes
-        (forwarding numbers, business hours): its position in the resource's trail."""
-        trail = await self.repos.audit.resource_trail(self.extension.id, resource_type, resource_id)
-        return len(trail) + 1
-
     async def record_change(
         self,
         resource_type: str,
@@ -105,6 +99,16 @@ class Scope:
                 before=before,
                 after=after,
             )
+        )
+
+    async def record_trail_change(
+        self, resource_type: str, resource_id: str, *, before: str | None, after: str | None
+    ) -> None:
+        """Audit a change of a resource without a version of its own (forwarding numbers,
+        business hours): the change's version is its position in the resource's trail."""
+        trail = await self.repos.audit.resource_trail(self.extension.id, resource_type, resource_id)
+        await self.record_change(
+            resource_type, resource_id, version=len(trail) + 1, before=before, after=after
         )
 
 
