@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 
 from ringforward.service.access import Principal
-from ringforward.store.database import Database
+from ringforward.service.per_database import PerDatabase
 
 DEFAULT_SIZE = 10_000
 
@@ -58,12 +57,5 @@ class PrincipalCache:
         return len(self._entries)
 
 
-_caches: WeakKeyDictionary[Database, PrincipalCache] = WeakKeyDictionary()
-
-
-def principal_cache(db: Database) -> PrincipalCache:
-    """The cache of ``db`` in this process."""
-    cache = _caches.get(db)
-    if cache is None:
-        cache = _caches[db] = PrincipalCache()
-    return cache
+# The cache of a database in this process: ``principal_cache(db)``.
+principal_cache = PerDatabase(PrincipalCache)

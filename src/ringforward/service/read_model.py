@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
-from weakref import WeakKeyDictionary
 
+from ringforward.service.per_database import PerDatabase
 from ringforward.service.scope import ExtensionCall
 from ringforward.store.database import Database
 
@@ -61,19 +61,13 @@ class ReadModel:
         return len(self._by_account)
 
 
-_models: WeakKeyDictionary[Database, ReadModel] = WeakKeyDictionary()
-
-
-def read_model(db: Database) -> ReadModel:
-    model = _models.get(db)
-    if model is None:
-        model = _models[db] = ReadModel()
-    return model
+# The answers kept for a database in this process: ``read_model(db)``.
+read_model = PerDatabase(ReadModel)
 
 
 def configure_read_model(db: Database, accounts: int) -> None:
     """Keep at most ``accounts`` accounts' answers for ``db`` in this process."""
-    _models[db] = ReadModel(accounts)
+    read_model.replace(db, ReadModel(accounts))
 
 
 async def cached(
