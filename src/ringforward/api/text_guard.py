@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ringforward.api.buffered_body import read_body, replaying
 from ringforward.api.errors import error_response
+from ringforward.api.http_middleware import HttpMiddleware
 from ringforward.domain.errors import DomainError, OAuthError, invalid
 from ringforward.portal.headers import PORTAL_HEADERS
 
@@ -100,17 +101,14 @@ def _refusal(scope: Scope, parameter: str) -> Response:
     return error_response(error)
 
 
-class RefuseUnstorableText:
+class RefuseUnstorableText(HttpMiddleware):
     """A 400 for NUL or an unpaired surrogate anywhere in a request's text."""
 
     def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_body_bytes = max_body_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         parameter = None
         if UNSTORABLE.search(str(scope["path"])):
             parameter = _path_parameter(scope)
