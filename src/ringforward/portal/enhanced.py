@@ -170,15 +170,13 @@ async def _change(
     permissions, version and audit included); a refusal is shown on the page at
     ``shown_at``."""
     session, values = change.session, change.values
+    ext = session.on(db, extension_id)
     try:
-        rule, _state = await comm_states.get_state_rule(session.on(db, extension_id), state_id)
+        rule, _state = await comm_states.get_state_rule(ext, state_id)
         if first(values, "version") != str(rule.version):
             raise invalid("version", "the rule changed since the page was loaded; try again")
-        await comm_states.patch_state_rule(
-            session.on(db, extension_id),
-            state_id,
-            {"dispatching": edit(rule.document, values)},
-        )
+        body = {"dispatching": edit(rule.document, values)}
+        await comm_states.patch_state_rule(ext, state_id, body)
     except DomainError as error:
         return await render_enhanced(
             request, db, session, extension_id, state_id, problem=problem_of(error, shown_at)
@@ -199,80 +197,60 @@ def _one(values: FormValues, key: str) -> int:
     return numbers[0] if numbers else 0
 
 
-@router.post("/groups/create")
-async def create_group(
-    request: Request, db: Db, change: Change, extension_id: str, state_id: str
-) -> Response:
+def _edit(path: str, *, shown_at: str = "groups") -> Callable[[Edit], Edit]:
+    """``POST path`` applies the edit it decorates to the state rule (``_change``)."""
+
+    def register(edit: Edit) -> Edit:
+        async def apply(
+            request: Request, db: Db, change: Change, extension_id: str, state_id: str
+        ) -> Response:
+            return await _change(
+                request, db, change, extension_id, state_id, edit, shown_at=shown_at
+            )
+
+        router.post(path, name=edit.__name__)(apply)
+        return edit
+
+    return register
+
+
+@_edit("/groups/create")
+def create_group(dispatching: dict[str, Any], values: FormValues) -> dict[str, Any]:
     """Put the ticked ring groups together ("Create Ring Group")."""
-    return await _change(
-        request,
-        db,
-        change,
-        extension_id,
-        state_id,
-        lambda dispatching, values: merge_groups(dispatching, _numbers(values, "group")),
-    )
+    return merge_groups(dispatching, _numbers(values, "group"))
 
 
-@router.post("/groups/move")
-async def move(
-    request: Request, db: Db, change: Change, extension_id: str, state_id: str
-) -> Response:
-    def edit(dispatching: dict[str, Any], values: FormValues) -> dict[str, Any]:
-        return move_group(dispatching, _one(values, "group"), _one(values, "to"))
-
-    return await _change(request, db, change, extension_id, state_id, edit)
+@_edit("/groups/move")
+def move(dispatching: dict[str, Any], values: FormValues) -> dict[str, Any]:
+    return move_group(dispatching, _one(values, "group"), _one(values, "to"))
 
 
-@router.post("/groups/duration")
-async def set_duration(
-    request: Request, db: Db, change: Change, extension_id: str, state_id: str
-) -> Response:
+@_edit("/groups/duration", shown_at="duration")
+def set_duration(dispatching: dict[str, Any], values: FormValues) -> dict[str, Any]:
     """Set one RingGroupAction's duration; the rest of the dispatching is sent back as is."""
-
-    def edit(dispatching: dict[str, Any], values: FormValues) -> dict[str, Any]:
-        try:
-            position = int(first(values, "position") or "-1")
-            duration = int(first(values, "duration") or "0")
-        except ValueError as error:
-            raise invalid("duration", "must be a whole number") from error
-        actions = list(dispatching["actions"])
-        if not 0 <= position < len(actions) or actions[position]["type"] != "RingGroupAction":
-            raise invalid("position", "no such ring group")
-        actions[position] = {**actions[position], "duration": duration}
-        return {**dispatching, "actions": actions}
-
-    return await _change(request, db, change, extension_id, state_id, edit, shown_at="duration")
+    try:
+        position = int(first(values, "position") or "-1")
+        duration = int(first(values, "duration") or "0")
+    except ValueError as error:
+        raise invalid("duration", "must be a whole number") from error
+    actions = list(dispatching["actions"])
+    if not 0 <= position < len(actions) or actions[position]["type"] != "RingGroupAction":
+        raise invalid("position", "no such ring group")
+    actions[position] = {**actions[position], "duration": duration}
+    return {**dispatching, "actions": actions}
 
 
-@router.post("/groups/add-number")
-async def add_number(
-    request: Request, db: Db, change: Change, extension_id: str, state_id: str
-) -> Response:
+@_edit("/groups/add-number")
+def add_number(dispatching: dict[str, Any], values: FormValues) -> dict[str, Any]:
     """Ring one more phone number in a ring group."""
-    return await _change(
-        request,
-        db,
-        change,
-        extension_id,
-        state_id,
-        lambda dispatching, values: add_phone(
-            dispatching, _one(values, "group"), first(values, "phoneNumber") or ""
-        ),
-    )
+    return add_phone(dispatching, _one(values, "group"), first(values, "phoneNumber") or "")
 
 
-@router.post("/groups/remove-target")
-async def remove_target(
-    request: Request, db: Db, change: Change, extension_id: str, state_id: str
-) -> Response:
+@_edit("/groups/remove-target")
+def remove_target(dispatching: dict[str, Any], values: FormValues) -> dict[str, Any]:
     """Take one target out of a ring group; a group left empty goes."""
-
-    def edit(dispatching: dict[str, Any], values: FormValues) -> dict[str, Any]:
-        number = _one(values, "group")
-        without = without_target(dispatching, first(values, "target") or "", number=number)
-        if without is None:
-            raise invalid("target", f"ring group {number} does not ring it")
-        return without
-
-    return await _change(request, db, change, extension_id, state_id, edit)
+    number = _one(values, "group")
+    without = without_target(dispatching, first(values, "target") or "", number=number)
+    if without is None:
+        raise invalid("target", f"ring group {number} does not ring it")
+    return without
