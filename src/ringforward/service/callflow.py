@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from ringforward.domain.callflow import Call, CallFlow, ExtensionCallHandling, simulate
 from ringforward.domain.comm_handling.callflow import (
@@ -24,6 +24,20 @@ from ringforward.store.database import Database
 from ringforward.store.repositories import Repositories, stored
 
 H = TypeVar("H")
+H_contra = TypeVar("H_contra", contravariant=True)
+
+
+class Simulate(Protocol[H_contra]):
+    """A generation's engine: the flow of a call at one extension, hand-overs followed."""
+
+    def __call__(
+        self,
+        handling: H_contra,
+        call: Call,
+        *,
+        load_extension: Callable[[str], H_contra | None],
+        region: str,
+    ) -> CallFlow: ...
 
 
 async def load_handling(
@@ -94,7 +108,7 @@ async def _reachable_with(
     extension: Extension,
     load: Callable[[Repositories, Account, Extension], Awaitable[H]],
     targets: Callable[[H], Iterable[str]],
-    simulate_one: Callable[[H, Call, Callable[[str], H | None]], CallFlow],
+    simulate_one: Simulate[H],
 ) -> Reachable:
     async def load_one(target: Extension) -> H:
         return await load(repo, account, target)
@@ -104,7 +118,9 @@ async def _reachable_with(
 
     def flow(extension_id: str, call: Call) -> CallFlow | None:
         handling = loaded.get(extension_id)
-        return None if handling is None else simulate_one(handling, call, loaded.get)
+        if handling is None:
+            return None
+        return simulate_one(handling, call, load_extension=loaded.get, region=account.country)
 
     return Reachable(extension.id, tuple(loaded), flow)
 
@@ -112,27 +128,12 @@ async def _reachable_with(
 async def load_reachable(repo: Repositories, account: Account, extension: Extension) -> Reachable:
     """What every edge (simulate, the portal, SIP routing) asks the engine through: the
     engine of the account's generation, over everything a transfer could reach."""
-    region = account.country
     if await repo.comm.generation(account.id) == ENHANCED:
         return await _reachable_with(
-            repo,
-            account,
-            extension,
-            enhanced_handling,
-            transfer_targets,
-            lambda handling, call, others: simulate_enhanced(
-                handling, call, load_extension=others, region=region
-            ),
+            repo, account, extension, enhanced_handling, transfer_targets, simulate_enhanced
         )
     return await _reachable_with(
-        repo,
-        account,
-        extension,
-        load_handling,
-        _v1_transfer_targets,
-        lambda handling, call, others: simulate(
-            handling, call, load_extension=others, region=region
-        ),
+        repo, account, extension, load_handling, _v1_transfer_targets, simulate
     )
 
 
