@@ -9,6 +9,7 @@ from fastapi.params import Depends as Dependency
 
 from ringforward.api.errors import HttpError
 from ringforward.api.paging import PageRequest, page_request
+from ringforward.api.paths import EXTENSION
 from ringforward.config import Settings
 from ringforward.domain.errors import invalid
 from ringforward.service.access import Principal
@@ -101,12 +102,11 @@ Paging = Annotated[PageRequest, Depends(page_request)]
 BaseUrl = Annotated[str, Depends(base_url)]
 Guard = Annotated[LoginGuard, Depends(login_guard)]
 AUTHENTICATED = [Depends(principal)]
-EXTENSION_PATH = "/restapi/v1.0/account/{accountId}/extension/{extensionId}"
 
 
 def extension_router(resource: str, *dependencies: Dependency) -> APIRouter:
     """The router of one resource of an extension; callers authenticated before anything
     else unless ``dependencies`` say what comes first."""
     return APIRouter(
-        prefix=f"{EXTENSION_PATH}/{resource}", dependencies=list(dependencies or AUTHENTICATED)
+        prefix=f"{EXTENSION}/{resource}", dependencies=list(dependencies or AUTHENTICATED)
     )

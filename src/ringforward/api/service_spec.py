@@ -8,19 +8,17 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from ringforward.api.paths import EXTENSION, HOURS, NUMBER, RULE, V2
 from ringforward.api.spec import ringcentral_subset
 from ringforward.api.spec_errors import publish_errors
 
-EXTENSION = "/restapi/v1.0/account/{accountId}/extension/{extensionId}"
-RULE = f"{EXTENSION}/answering-rule/{{ruleId}}"
 HISTORY = f"{RULE}/history"
 REVERT = f"{HISTORY}/{{version}}/revert"
-NUMBER_HISTORY = f"{EXTENSION}/forwarding-number/{{forwardingNumberId}}/history"
+NUMBER_HISTORY = f"{NUMBER}/history"
 NUMBER_REVERT = f"{NUMBER_HISTORY}/{{version}}/revert"
-HOURS_HISTORY = f"{EXTENSION}/business-hours/history"
+HOURS_HISTORY = f"{HOURS}/history"
 HOURS_REVERT = f"{HOURS_HISTORY}/{{version}}/revert"
 SIMULATE = f"{EXTENSION}/call-flow/simulate"
-V2 = "/restapi/v2/accounts/{accountId}/extensions/{extensionId}/comm-handling"
 STATE_HISTORY = f"{V2}/states/{{stateId}}/history"
 STATE_REVERT = f"{STATE_HISTORY}/{{version}}/revert"
 STATE_RULE_HISTORY = f"{V2}/voice/state-rules/{{stateId}}/history"

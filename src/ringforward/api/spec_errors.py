@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ringforward.api.paths import ACCOUNT, EXTENSION, HOURS, NUMBER, NUMBERS, RULE, RULES, V2
+
 PUBLISHED = ("400", "401", "403", "404", "409", "412", "415", "429")
 RESPONSE_NAMES = {
     "400": "InvalidRequest",
@@ -33,15 +35,6 @@ PRECONDITION_FAILED = {
     },
 }
 
-_ACCOUNT = "/restapi/v1.0/account/{accountId}"
-_EXT = f"{_ACCOUNT}/extension/{{extensionId}}"
-_NUMBERS = f"{_EXT}/forwarding-number"
-_NUMBER = f"{_NUMBERS}/{{forwardingNumberId}}"
-_RULES = f"{_EXT}/answering-rule"
-_RULE = f"{_RULES}/{{ruleId}}"
-_HOURS = f"{_EXT}/business-hours"
-_V2 = "/restapi/v2/accounts/{accountId}/extensions/{extensionId}/comm-handling"
-
 # Why each can happen: 401 no valid token; 403 a user on a colleague's extension; 404 an
 # id not found or of another account; 400 a bad query, path or body; 409 a number or flip
 # digit already taken, or a failed JSON Patch ``test``; 412 a stale ``If-Match``; 415 a
@@ -53,55 +46,55 @@ ERROR_STATUSES: dict[tuple[str, str], tuple[str, ...]] = {
     ("get", "/restapi"): (),
     ("post", "/restapi/oauth/token"): ("400", "401", "415", "429"),
     ("post", "/restapi/oauth/revoke"): ("400", "401", "415", "429"),
-    ("get", _ACCOUNT): ("401", "404", "429"),
-    ("get", f"{_ACCOUNT}/extension"): ("400", "401", "404", "429"),
-    ("get", _EXT): _READ,
-    ("get", _NUMBERS): _PAGED,
-    ("post", _NUMBERS): (*_WRITE, "409"),
-    ("delete", _NUMBERS): _WRITE,
-    ("get", _NUMBER): _READ,
-    ("put", _NUMBER): (*_WRITE, "409"),
-    ("delete", _NUMBER): _READ,
-    ("get", _RULES): _PAGED,
-    ("post", _RULES): _WRITE,
-    ("get", _RULE): _PAGED,
-    ("put", _RULE): (*_WRITE, "412"),
-    ("patch", _RULE): (*_WRITE, "409", "412"),
-    ("delete", _RULE): (*_PAGED, "412"),
-    ("get", _HOURS): _READ,
-    ("put", _HOURS): _WRITE,
-    ("get", f"{_RULE}/history"): _PAGED,
-    ("post", f"{_RULE}/history/{{version}}/revert"): (*_PAGED, "412"),
-    ("get", f"{_NUMBER}/history"): _PAGED,
-    ("post", f"{_NUMBER}/history/{{version}}/revert"): (*_PAGED, "409"),
-    ("get", f"{_HOURS}/history"): _PAGED,
-    ("post", f"{_HOURS}/history/{{version}}/revert"): _PAGED,
-    ("post", f"{_EXT}/call-flow/simulate"): _WRITE,
-    ("get", f"{_EXT}/device"): _PAGED,
-    ("get", f"{_ACCOUNT}/device/{{deviceId}}/sip-info"): _READ,
-    ("get", f"{_EXT}/features"): _READ,
+    ("get", ACCOUNT): ("401", "404", "429"),
+    ("get", f"{ACCOUNT}/extension"): ("400", "401", "404", "429"),
+    ("get", EXTENSION): _READ,
+    ("get", NUMBERS): _PAGED,
+    ("post", NUMBERS): (*_WRITE, "409"),
+    ("delete", NUMBERS): _WRITE,
+    ("get", NUMBER): _READ,
+    ("put", NUMBER): (*_WRITE, "409"),
+    ("delete", NUMBER): _READ,
+    ("get", RULES): _PAGED,
+    ("post", RULES): _WRITE,
+    ("get", RULE): _PAGED,
+    ("put", RULE): (*_WRITE, "412"),
+    ("patch", RULE): (*_WRITE, "409", "412"),
+    ("delete", RULE): (*_PAGED, "412"),
+    ("get", HOURS): _READ,
+    ("put", HOURS): _WRITE,
+    ("get", f"{RULE}/history"): _PAGED,
+    ("post", f"{RULE}/history/{{version}}/revert"): (*_PAGED, "412"),
+    ("get", f"{NUMBER}/history"): _PAGED,
+    ("post", f"{NUMBER}/history/{{version}}/revert"): (*_PAGED, "409"),
+    ("get", f"{HOURS}/history"): _PAGED,
+    ("post", f"{HOURS}/history/{{version}}/revert"): _PAGED,
+    ("post", f"{EXTENSION}/call-flow/simulate"): _WRITE,
+    ("get", f"{EXTENSION}/device"): _PAGED,
+    ("get", f"{ACCOUNT}/device/{{deviceId}}/sip-info"): _READ,
+    ("get", f"{EXTENSION}/features"): _READ,
     # Enhanced call handling; on a legacy account every one of them is a 403.
-    ("get", f"{_V2}/states"): _PAGED,
-    ("get", f"{_V2}/states/{{stateId}}"): _READ,
-    ("patch", f"{_V2}/states/{{stateId}}"): _WRITE,
-    ("get", f"{_V2}/voice/state-rules"): _PAGED,
-    ("get", f"{_V2}/voice/state-rules/{{stateId}}"): _READ,
-    ("patch", f"{_V2}/voice/state-rules/{{stateId}}"): (*_WRITE, "412"),
-    ("get", f"{_V2}/voice/interaction-rules"): _PAGED,
-    ("post", f"{_V2}/voice/interaction-rules"): _WRITE,
-    ("get", f"{_V2}/voice/interaction-rules/{{ruleId}}"): _READ,
-    ("patch", f"{_V2}/voice/interaction-rules/{{ruleId}}"): (*_WRITE, "412"),
-    ("delete", f"{_V2}/voice/interaction-rules/{{ruleId}}"): (*_READ, "412"),
-    ("get", f"{_V2}/voice/forwarding-targets"): _PAGED,
-    ("delete", f"{_V2}/voice/forwarding-targets"): _WRITE,
-    ("get", f"{_V2}/voice/forwarding-targets/devices/{{deviceId}}/extensions"): _READ,
+    ("get", f"{V2}/states"): _PAGED,
+    ("get", f"{V2}/states/{{stateId}}"): _READ,
+    ("patch", f"{V2}/states/{{stateId}}"): _WRITE,
+    ("get", f"{V2}/voice/state-rules"): _PAGED,
+    ("get", f"{V2}/voice/state-rules/{{stateId}}"): _READ,
+    ("patch", f"{V2}/voice/state-rules/{{stateId}}"): (*_WRITE, "412"),
+    ("get", f"{V2}/voice/interaction-rules"): _PAGED,
+    ("post", f"{V2}/voice/interaction-rules"): _WRITE,
+    ("get", f"{V2}/voice/interaction-rules/{{ruleId}}"): _READ,
+    ("patch", f"{V2}/voice/interaction-rules/{{ruleId}}"): (*_WRITE, "412"),
+    ("delete", f"{V2}/voice/interaction-rules/{{ruleId}}"): (*_READ, "412"),
+    ("get", f"{V2}/voice/forwarding-targets"): _PAGED,
+    ("delete", f"{V2}/voice/forwarding-targets"): _WRITE,
+    ("get", f"{V2}/voice/forwarding-targets/devices/{{deviceId}}/extensions"): _READ,
     # Our extension: history and revert of v2 states and rules (400 a bad page or version).
-    ("get", f"{_V2}/states/{{stateId}}/history"): _PAGED,
-    ("post", f"{_V2}/states/{{stateId}}/history/{{version}}/revert"): (*_PAGED, "412"),
-    ("get", f"{_V2}/voice/state-rules/{{stateId}}/history"): _PAGED,
-    ("post", f"{_V2}/voice/state-rules/{{stateId}}/history/{{version}}/revert"): (*_PAGED, "412"),
-    ("get", f"{_V2}/voice/interaction-rules/{{ruleId}}/history"): _PAGED,
-    ("post", f"{_V2}/voice/interaction-rules/{{ruleId}}/history/{{version}}/revert"): (
+    ("get", f"{V2}/states/{{stateId}}/history"): _PAGED,
+    ("post", f"{V2}/states/{{stateId}}/history/{{version}}/revert"): (*_PAGED, "412"),
+    ("get", f"{V2}/voice/state-rules/{{stateId}}/history"): _PAGED,
+    ("post", f"{V2}/voice/state-rules/{{stateId}}/history/{{version}}/revert"): (*_PAGED, "412"),
+    ("get", f"{V2}/voice/interaction-rules/{{ruleId}}/history"): _PAGED,
+    ("post", f"{V2}/voice/interaction-rules/{{ruleId}}/history/{{version}}/revert"): (
         *_PAGED,
         "412",
     ),
@@ -119,7 +112,7 @@ def error_statuses(
     statuses = ERROR_STATUSES.get((method, path))
     if statuses is None:
         vendored = {"400", "409"} & set(operation.get("responses", {}))
-        kind = {"401", "404", "429"} if path.startswith(_ACCOUNT) else set()
+        kind = {"401", "404", "429"} if path.startswith(ACCOUNT) else set()
         if "{extensionId}" in path:
             kind.add("403")
         if "requestBody" in operation:

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Request
 from ringforward.api.deps import AUTHENTICATED, BaseUrl, Caller, Db, Paging
 from ringforward.api.extension_call import Ext
 from ringforward.api.paging import paged
+from ringforward.api.paths import ACCOUNT
 from ringforward.api.render import account_json, account_uri, extension_json
 from ringforward.service import accounts
 from ringforward.service.access import time_zone_of
 
-router = APIRouter(prefix="/restapi/v1.0/account/{accountId}", dependencies=AUTHENTICATED)
+router = APIRouter(prefix=ACCOUNT, dependencies=AUTHENTICATED)
 
 
 @router.get("")

@@ -15,7 +15,6 @@ from ringforward.service.comm_common import etag_of
 from ringforward.store.comm_handling import StoredItem
 
 T = TypeVar("T")
-V2_PREFIX = "/restapi/v2/accounts/{accountId}/extensions/{extensionId}/comm-handling"
 READABLE_STATES = ("after-hours", "work-hours", "dnd", "forward-all-calls", "agent")
 UPDATABLE_STATES = ("work-hours", "forward-all-calls", "agent", "dnd")
 

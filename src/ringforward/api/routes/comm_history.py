@@ -9,10 +9,10 @@ from fastapi.responses import JSONResponse
 
 from ringforward.api.deps import require_extensions
 from ringforward.api.extension_call import Ext
+from ringforward.api.paths import V2
 from ringforward.api.routes.comm_common import (
     READABLE_STATES,
     UPDATABLE_STATES,
-    V2_PREFIX,
     checked_state,
     if_match,
     item_response,
@@ -26,7 +26,7 @@ from ringforward.service import comm_history as use_cases
 from ringforward.service.comm_history import Change
 from ringforward.service.history import parse_version
 
-router = APIRouter(prefix=V2_PREFIX, dependencies=[Depends(enhanced_only)])
+router = APIRouter(prefix=V2, dependencies=[Depends(enhanced_only)])
 PATHS = {
     STATE: "states",
     STATE_RULE: "voice/state-rules",

@@ -9,10 +9,10 @@ from fastapi.responses import JSONResponse
 
 from ringforward.api.body import read_json
 from ringforward.api.extension_call import Ext
+from ringforward.api.paths import V2
 from ringforward.api.routes.comm_common import (
     READABLE_STATES,
     UPDATABLE_STATES,
-    V2_PREFIX,
     checked_state,
     if_match,
     item_response,
@@ -23,7 +23,7 @@ from ringforward.domain.comm_handling.model import STATE_NAMES
 from ringforward.service import comm_states as use_cases
 from ringforward.store.comm_handling import StoredItem
 
-router = APIRouter(prefix=V2_PREFIX, dependencies=[Depends(enhanced_only)])
+router = APIRouter(prefix=V2, dependencies=[Depends(enhanced_only)])
 
 
 def state_rule_json(rule: StoredItem, state: StoredItem) -> dict[str, Any]:

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Request
 
 from ringforward.api.deps import AUTHENTICATED, BaseUrl, Caller, Db, Paging, settings
 from ringforward.api.extension_call import Ext, extension_page
+from ringforward.api.paths import ACCOUNT
 from ringforward.api.render import account_uri, extension_uri
 from ringforward.domain.devices import Device
 from ringforward.domain.model import Extension
 from ringforward.service import devices as use_cases
 
-router = APIRouter(prefix="/restapi/v1.0/account/{accountId}", dependencies=AUTHENTICATED)
+router = APIRouter(prefix=ACCOUNT, dependencies=AUTHENTICATED)
 
 
 def device_json(base: str, extension: Extension, device: Device) -> dict[str, Any]:
