@@ -72,6 +72,11 @@ def _targets(step: RingStep) -> list[dict[str, Any]]:
     return targets
 
 
+def _ending_target(target_type: str, name: str, **fields: Any) -> dict[str, Any]:
+    """A terminating target that ends the call's dispatching where it stands."""
+    return {"type": target_type, "name": name, "dispatchingType": "Terminating", **fields}
+
+
 def _terminating(final: FinalAction) -> dict[str, Any] | None:
     if final.action == "Disconnect":
         return None
@@ -85,26 +90,21 @@ def _terminating(final: FinalAction) -> dict[str, Any] | None:
         if final.target:
             target["extension"] = {"id": final.target}
     elif final.action == "Forward":
-        target = {
-            "type": "PhoneNumberTerminatingTarget",
-            "name": "Phone number",
-            "dispatchingType": "Terminating",
-            "destination": {"phoneNumber": final.target},
-        }
+        target = _ending_target(
+            "PhoneNumberTerminatingTarget",
+            "Phone number",
+            destination={"phoneNumber": final.target},
+        )
     elif final.action == "Transfer":
-        target = {
-            "type": "ExtensionTerminatingTarget",
-            "name": "Extension",
-            "dispatchingType": "Terminating",
-            "extension": {"id": final.target},
-        }
+        target = _ending_target(
+            "ExtensionTerminatingTarget", "Extension", extension={"id": final.target}
+        )
     else:
-        target = {
-            "type": "PlayAnnouncementTerminatingTarget",
-            "name": "Announcement",
-            "dispatchingType": "Terminating",
-            "prompt": {"greeting": preset_greeting()},
-        }
+        target = _ending_target(
+            "PlayAnnouncementTerminatingTarget",
+            "Announcement",
+            prompt={"greeting": preset_greeting()},
+        )
     return {"type": "TerminatingAction", "targets": [target]}
 
 
