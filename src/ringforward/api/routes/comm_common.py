@@ -1,15 +1,17 @@
-"""Shared pieces of the v2 comm-handling routes: paths, paging, ETags, path enums."""
+"""Shared pieces of the v2 comm-handling routes: their router, paging, ETags, path enums."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from ringforward.api.deps import extensions_enabled
 from ringforward.api.paging import page_request
+from ringforward.api.paths import V2
+from ringforward.api.routes.generation_guard import enhanced_only
 from ringforward.domain.errors import not_found
 from ringforward.service.comm_common import etag_of
 from ringforward.store.comm_handling import StoredItem
@@ -17,6 +19,11 @@ from ringforward.store.comm_handling import StoredItem
 T = TypeVar("T")
 READABLE_STATES = ("after-hours", "work-hours", "dnd", "forward-all-calls", "agent")
 UPDATABLE_STATES = ("work-hours", "forward-all-calls", "agent", "dnd")
+
+
+def v2_router() -> APIRouter:
+    """A router of v2 comm-handling paths; each answers only on an enhanced account."""
+    return APIRouter(prefix=V2, dependencies=[Depends(enhanced_only)])
 
 
 def v2_page(request: Request, items: Sequence[T]) -> tuple[list[T], dict[str, Any]]:
@@ -41,6 +48,19 @@ def checked_state(state_id: str, allowed: tuple[str, ...]) -> str:
     if state_id not in allowed:
         raise not_found("stateId")
     return state_id
+
+
+def readable_state(stateId: str) -> str:
+    return checked_state(stateId, READABLE_STATES)
+
+
+def updatable_state(stateId: str) -> str:
+    return checked_state(stateId, UPDATABLE_STATES)
+
+
+# The ``{stateId}`` of a path, among the states it may name (else a 404).
+ReadableState = Annotated[str, Depends(readable_state)]
+UpdatableState = Annotated[str, Depends(updatable_state)]
 
 
 def item_response(

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
 from ringforward.api.deps import require_extensions
 from ringforward.api.extension_call import Ext
-from ringforward.api.paths import V2
 from ringforward.api.routes.comm_common import (
     READABLE_STATES,
     UPDATABLE_STATES,
@@ -17,16 +16,16 @@ from ringforward.api.routes.comm_common import (
     if_match,
     item_response,
     v2_page,
+    v2_router,
 )
 from ringforward.api.routes.comm_states import state_rule_json
-from ringforward.api.routes.generation_guard import enhanced_only
 from ringforward.api.routes.history import iso_time
 from ringforward.domain.comm_handling.model import INTERACTION_RULE, STATE, STATE_RULE
 from ringforward.service import comm_history as use_cases
 from ringforward.service.comm_history import Change
 from ringforward.service.history import parse_version
 
-router = APIRouter(prefix=V2, dependencies=[Depends(enhanced_only)])
+router = v2_router()
 PATHS = {
     STATE: "states",
     STATE_RULE: "voice/state-rules",

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
 from ringforward.api.body import read_json
 from ringforward.api.deps import query_flag
 from ringforward.api.extension_call import Ext
-from ringforward.api.paths import V2
-from ringforward.api.routes.comm_common import if_match, item_response, v2_page
-from ringforward.api.routes.generation_guard import enhanced_only
+from ringforward.api.routes.comm_common import if_match, item_response, v2_page, v2_router
 from ringforward.service import comm_interaction as rules
 from ringforward.service import comm_targets as targets
 
-router = APIRouter(prefix=V2, dependencies=[Depends(enhanced_only)])
+router = v2_router()
 
 
 @router.get("/voice/interaction-rules")

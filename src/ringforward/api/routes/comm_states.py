@@ -4,26 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from ringforward.api.body import read_json
 from ringforward.api.extension_call import Ext
-from ringforward.api.paths import V2
 from ringforward.api.routes.comm_common import (
-    READABLE_STATES,
-    UPDATABLE_STATES,
-    checked_state,
+    ReadableState,
+    UpdatableState,
     if_match,
     item_response,
     v2_page,
+    v2_router,
 )
-from ringforward.api.routes.generation_guard import enhanced_only
 from ringforward.domain.comm_handling.model import STATE_NAMES
 from ringforward.service import comm_states as use_cases
 from ringforward.store.comm_handling import StoredItem
 
-router = APIRouter(prefix=V2, dependencies=[Depends(enhanced_only)])
+router = v2_router()
 
 
 def state_rule_json(rule: StoredItem, state: StoredItem) -> dict[str, Any]:
@@ -43,15 +41,13 @@ async def list_states(request: Request, ext: Ext) -> dict[str, Any]:
 
 
 @router.get("/states/{stateId}")
-async def read_state(request: Request, ext: Ext, stateId: str) -> JSONResponse:
-    state_id = checked_state(stateId, READABLE_STATES)
+async def read_state(request: Request, ext: Ext, state_id: ReadableState) -> JSONResponse:
     state = await use_cases.get_state(ext, state_id)
     return item_response(request, state.document, state)
 
 
 @router.patch("/states/{stateId}")
-async def update_state(request: Request, ext: Ext, stateId: str) -> JSONResponse:
-    state_id = checked_state(stateId, UPDATABLE_STATES)
+async def update_state(request: Request, ext: Ext, state_id: UpdatableState) -> JSONResponse:
     body = await read_json(request)
     state = await use_cases.patch_state(ext, state_id, body)
     return item_response(request, state.document, state)
@@ -65,15 +61,13 @@ async def list_state_rules(request: Request, ext: Ext) -> dict[str, Any]:
 
 
 @router.get("/voice/state-rules/{stateId}")
-async def read_state_rule(request: Request, ext: Ext, stateId: str) -> JSONResponse:
-    state_id = checked_state(stateId, READABLE_STATES)
+async def read_state_rule(request: Request, ext: Ext, state_id: ReadableState) -> JSONResponse:
     rule, state = await use_cases.get_state_rule(ext, state_id)
     return item_response(request, state_rule_json(rule, state), rule)
 
 
 @router.patch("/voice/state-rules/{stateId}")
-async def update_state_rule(request: Request, ext: Ext, stateId: str) -> JSONResponse:
-    state_id = checked_state(stateId, READABLE_STATES)
+async def update_state_rule(request: Request, ext: Ext, state_id: ReadableState) -> JSONResponse:
     body = await read_json(request)
     rule, state = await use_cases.patch_state_rule(
         ext,
