@@ -42,6 +42,17 @@ PRECONDITION_FAILED = {
 _READ = ("401", "403", "404", "429")
 _PAGED = ("400", *_READ)
 _WRITE = ("400", "401", "403", "404", "415", "429")
+
+
+def _history(resource: str, *, revert: tuple[str, ...]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Our extension's history of a resource (refused like a paged read: 400 a bad page)
+    and its revert (400 a bad version, with what else ``revert`` adds)."""
+    return {
+        ("get", f"{resource}/history"): _PAGED,
+        ("post", f"{resource}/history/{{version}}/revert"): revert,
+    }
+
+
 ERROR_STATUSES: dict[tuple[str, str], tuple[str, ...]] = {
     ("get", "/restapi"): (),
     ("post", "/restapi/oauth/token"): ("400", "401", "415", "429"),
@@ -63,12 +74,9 @@ ERROR_STATUSES: dict[tuple[str, str], tuple[str, ...]] = {
     ("delete", RULE): (*_PAGED, "412"),
     ("get", HOURS): _READ,
     ("put", HOURS): _WRITE,
-    ("get", f"{RULE}/history"): _PAGED,
-    ("post", f"{RULE}/history/{{version}}/revert"): (*_PAGED, "412"),
-    ("get", f"{NUMBER}/history"): _PAGED,
-    ("post", f"{NUMBER}/history/{{version}}/revert"): (*_PAGED, "409"),
-    ("get", f"{HOURS}/history"): _PAGED,
-    ("post", f"{HOURS}/history/{{version}}/revert"): _PAGED,
+    **_history(RULE, revert=(*_PAGED, "412")),
+    **_history(NUMBER, revert=(*_PAGED, "409")),
+    **_history(HOURS, revert=_PAGED),
     ("post", f"{EXTENSION}/call-flow/simulate"): _WRITE,
     ("get", f"{EXTENSION}/device"): _PAGED,
     ("get", f"{ACCOUNT}/device/{{deviceId}}/sip-info"): _READ,
@@ -88,16 +96,10 @@ ERROR_STATUSES: dict[tuple[str, str], tuple[str, ...]] = {
     ("get", f"{V2}/voice/forwarding-targets"): _PAGED,
     ("delete", f"{V2}/voice/forwarding-targets"): _WRITE,
     ("get", f"{V2}/voice/forwarding-targets/devices/{{deviceId}}/extensions"): _READ,
-    # Our extension: history and revert of v2 states and rules (400 a bad page or version).
-    ("get", f"{V2}/states/{{stateId}}/history"): _PAGED,
-    ("post", f"{V2}/states/{{stateId}}/history/{{version}}/revert"): (*_PAGED, "412"),
-    ("get", f"{V2}/voice/state-rules/{{stateId}}/history"): _PAGED,
-    ("post", f"{V2}/voice/state-rules/{{stateId}}/history/{{version}}/revert"): (*_PAGED, "412"),
-    ("get", f"{V2}/voice/interaction-rules/{{ruleId}}/history"): _PAGED,
-    ("post", f"{V2}/voice/interaction-rules/{{ruleId}}/history/{{version}}/revert"): (
-        *_PAGED,
-        "412",
-    ),
+    # Our extension: history and revert of v2 states and rules.
+    **_history(f"{V2}/states/{{stateId}}", revert=(*_PAGED, "412")),
+    **_history(f"{V2}/voice/state-rules/{{stateId}}", revert=(*_PAGED, "412")),
+    **_history(f"{V2}/voice/interaction-rules/{{ruleId}}", revert=(*_PAGED, "412")),
 }
 
 
