@@ -13,14 +13,15 @@ from ringforward.portal import forms, views
 from ringforward.portal.call_handling import extension_url
 from ringforward.portal.custom_rules import common_context
 from ringforward.portal.responses import is_htmx, problem_of, redirect
-from ringforward.portal.session import Change, Db, Session, database
-from ringforward.portal.settings_page import Outcome, settings_page
+from ringforward.portal.session import Change, Db, database
+from ringforward.portal.settings_page import Outcome, settings_page, shown_at
 from ringforward.service import business_hours
 from ringforward.service.portal_login import PortalSession
 
 router = APIRouter(prefix="/portal/extensions/{extension_id}")
 
 
+@shown_at(router, "/business-hours")
 async def _hours_page(
     request: Request,
     session: PortalSession,
@@ -40,11 +41,6 @@ async def _hours_page(
         }
 
     return await settings_page(request, session, "business_hours.html", load, **outcome)
-
-
-@router.get("/business-hours")
-async def hours_form(request: Request, extension_id: str, session: Session) -> Response:
-    return await _hours_page(request, session, extension_id)
 
 
 @router.post("/business-hours")

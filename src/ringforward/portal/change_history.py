@@ -12,8 +12,8 @@ from ringforward.portal.call_handling import extension_url
 from ringforward.portal.forms import first
 from ringforward.portal.history_view import history_item
 from ringforward.portal.responses import is_htmx, problem_of, redirect
-from ringforward.portal.session import Change, Db, Session, database
-from ringforward.portal.settings_page import Outcome, settings_page
+from ringforward.portal.session import Change, Db, database
+from ringforward.portal.settings_page import Outcome, settings_page, shown_at
 from ringforward.service.extension_trail import RESOURCE_TYPES, extension_trail, revert_entry
 from ringforward.service.history import parse_version
 from ringforward.service.portal_login import PortalSession
@@ -21,6 +21,7 @@ from ringforward.service.portal_login import PortalSession
 router = APIRouter(prefix="/portal/extensions/{extension_id}/history")
 
 
+@shown_at(router, "")
 async def _history_page(
     request: Request, session: PortalSession, extension_id: str, **outcome: Unpack[Outcome]
 ) -> Response:
@@ -33,11 +34,6 @@ async def _history_page(
         }
 
     return await settings_page(request, session, "history.html", load, **outcome)
-
-
-@router.get("")
-async def history_page(request: Request, extension_id: str, session: Session) -> Response:
-    return await _history_page(request, session, extension_id)
 
 
 @router.post("/revert")

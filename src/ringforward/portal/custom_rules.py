@@ -15,7 +15,7 @@ from ringforward.portal import forms, views
 from ringforward.portal.call_handling import call_handling_url, extension_url
 from ringforward.portal.responses import Problem, error_page, is_htmx, page, problem_of, redirect
 from ringforward.portal.session import Change, Db, PostedChange, Session, database
-from ringforward.portal.settings_page import Outcome, settings_page
+from ringforward.portal.settings_page import Outcome, settings_page, shown_at
 from ringforward.service import accounts, answering_rules
 from ringforward.service.access import CURRENT
 from ringforward.service.answering_rules import RuleFilter
@@ -34,6 +34,7 @@ def common_context(extension_id: str) -> dict[str, Any]:
     }
 
 
+@shown_at(router, "/custom-rules")
 async def _rules_page(
     request: Request, session: PortalSession, extension_id: str, **outcome: Unpack[Outcome]
 ) -> Response:
@@ -60,11 +61,6 @@ async def _rules_page(
         }
 
     return await settings_page(request, session, "rules.html", load, **outcome)
-
-
-@router.get("/custom-rules")
-async def custom_rules(request: Request, extension_id: str, session: Session) -> Response:
-    return await _rules_page(request, session, extension_id)
 
 
 async def _rule_form(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypedDict, Unpack
+from typing import Any, TypedDict, TypeVar, Unpack
 
-from fastapi import Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from ringforward.domain.errors import DomainError
 from ringforward.portal.responses import Problem, error_page, page
+from ringforward.portal.session import Session
 from ringforward.service.portal_login import PortalSession
 
 
@@ -38,3 +39,19 @@ async def settings_page(
     context.update(problem=problem, notice=outcome.get("notice"))
     status = problem.status if problem else 200
     return page(request, template, context, session=session, status=status)
+
+
+ShowPage = TypeVar("ShowPage", bound=Callable[[Request, PortalSession, str], Awaitable[Response]])
+
+
+def shown_at(router: APIRouter, path: str) -> Callable[[ShowPage], ShowPage]:
+    """Register ``GET path`` as the page the decorated function shows (with no outcome)."""
+
+    def register(show: ShowPage) -> ShowPage:
+        async def current(request: Request, extension_id: str, session: Session) -> Response:
+            return await show(request, session, extension_id)
+
+        router.get(path, name=show.__name__.strip("_"))(current)
+        return show
+
+    return register
