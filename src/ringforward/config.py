@@ -47,7 +47,16 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = ""
     # Accounts whose call-handling answers are kept in memory (least recently used dropped).
     read_model_accounts: int = 1000
+    # Server processes sharing the port (``serve --workers N``); each keeps its own caches,
+    # kept coherent by the database's change stamps (docs/architecture.md).
+    workers: int = 1
 
     @property
     def database_url(self) -> str:
         return self.db or default_database_url()
+
+    def environment(self) -> dict[str, str]:
+        """These settings as ``RINGFORWARD_*`` variables: what a worker process reads back."""
+        return {
+            f"RINGFORWARD_{name.upper()}": str(value) for name, value in self.model_dump().items()
+        }

@@ -147,3 +147,18 @@ def disable_extension(extension_id: ExtensionArgument, db: DbOption = None) -> N
 def enable_extension(extension_id: ExtensionArgument, db: DbOption = None) -> None:
     """Enable an extension again; it signs in afresh (its old sessions stay ended)."""
     _set_enabled(extension_id, db, enabled=True)
+
+
+@admin_app.command("set-password")
+def set_password(
+    extension_id: ExtensionArgument,
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, envvar="RINGFORWARD_NEW_PASSWORD")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Give an extension a new password; every session it had ends (it signs in afresh)."""
+    from ringforward.service.provisioning import set_password as use_case
+
+    _run(db, use_case, extension_id=extension_id, password=password)
+    typer.echo(f"{extension_id} has a new password; its sessions are ended")
