@@ -15,8 +15,6 @@ from pathlib import Path
 
 from benchmarks.load.wrk import Measurement
 
-START = "<!-- load:start -->"
-END = "<!-- load:end -->"
 OBSERVATIONS = Path(__file__).with_name("observations.md")
 BACKEND_ORDER = ("sqlite", "postgresql", "ceiling-stdlib", "ceiling")
 
@@ -183,10 +181,11 @@ def _priority_note(nice: int) -> str:
     )
 
 
-def write_section(readme: Path, section: str) -> None:
-    """Replace what stands between the load markers, and nothing else."""
+def write_section(readme: Path, section: str, name: str = "load") -> None:
+    """Replace what stands between the ``name`` markers, and nothing else."""
     text = readme.read_text()
-    start, end = text.find(START), text.find(END)
+    opening, closing = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    start, end = text.find(opening), text.find(closing)
     if start < 0 or end < start:
-        raise SystemExit(f"{readme} lacks the markers {START} … {END}")
-    readme.write_text(f"{text[: start + len(START)]}\n{section.strip()}\n{text[end:]}")
+        raise SystemExit(f"{readme} lacks the markers {opening} … {closing}")
+    readme.write_text(f"{text[: start + len(opening)]}\n{section.strip()}\n{text[end:]}")

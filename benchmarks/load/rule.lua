@@ -1,5 +1,6 @@
--- wrk script: GET or PUT of one answering rule; prints one JSON line of figures at the end.
--- Usage: wrk ... -H "Authorization: Bearer T" -s rule.lua URL -- GET|PUT
+-- wrk script: GET or PUT of one answering rule, or a POST of a JSON body to any URL;
+-- prints one JSON line of figures at the end.
+-- Usage: wrk ... -H "Authorization: Bearer T" -s rule.lua URL -- GET|PUT|POST [body]
 -- The PUT sets ringCount of group 1 to 4 and back to 3, so every request is valid and the
 -- rule really changes (a PUT that rewrote the same value would still bump the version).
 
@@ -19,8 +20,11 @@ function init(args)
     wrk.headers["Content-Type"] = "application/json"
     requests_cycle = { wrk.format("PUT", nil, nil, put_body(4)),
                        wrk.format("PUT", nil, nil, put_body(3)) }
+  elseif method == "POST" then
+    wrk.headers["Content-Type"] = "application/json"
+    requests_cycle = { wrk.format("POST", nil, nil, args[2]) }
   else
-    error("method must be GET or PUT, not " .. method)
+    error("method must be GET, PUT or POST, not " .. method)
   end
 end
 

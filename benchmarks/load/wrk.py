@@ -67,8 +67,12 @@ def run_wrk(
     seconds: float,
     token: str,
     nice: int = 0,
+    path: str = RULE_URL_PATH,
+    body: str = "",
 ) -> Measurement:
-    """``clients`` keep-alive connections, each sending its next request when one answers."""
+    """``clients`` keep-alive connections, each sending its next request when one answers.
+
+    ``path`` and (for a POST) the JSON ``body`` name another request than the rule's."""
     command = [
         wrk_executable(),
         "--threads", "1",
@@ -78,8 +82,8 @@ def run_wrk(
         "--timeout", "30s",
         "--header", f"Authorization: Bearer {token}",
         "--script", str(LUA_SCRIPT),
-        f"{server.base_url}{RULE_URL_PATH}",
-        "--", method,
+        f"{server.base_url}{path}",
+        "--", method, body,
     ]  # fmt: skip
     before = _cpu_snapshot(server)
     wall_started = time.monotonic()

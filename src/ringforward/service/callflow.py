@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ringforward.domain.callflow import Call, CallFlow, ExtensionCallHandling, simulate
-from ringforward.domain.comm_handling.callflow import simulate_enhanced
+from ringforward.domain.comm_handling.callflow import EnhancedCallHandling, simulate_enhanced
 from ringforward.domain.errors import invalid
 from ringforward.domain.model import Account, Extension
 from ringforward.domain.phone import normalize_phone_number
 from ringforward.domain.schedule import checked_instant
 from ringforward.service.access import Principal
 from ringforward.service.comm_callflow import load_enhanced
+from ringforward.service.read_model import cached
 from ringforward.service.scope import reading
 from ringforward.store.database import Database
 from ringforward.store.repositories import Repositories, stored
@@ -74,6 +76,18 @@ def parse_call(at: str | None, caller: str | None, called: str | None, *, region
     )
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """What a simulation reads: the account's region and the extension's call handling
+    (v2, or v1 with every extension a transfer could reach). Immutable domain values, so
+    one copy serves every call simulated until the database changes."""
+
+    region: str
+    enhanced: EnhancedCallHandling | None
+    first: ExtensionCallHandling | None
+    reachable: dict[str, ExtensionCallHandling]
+
+
 async def simulate_call(
     db: Database,
     principal: Principal,
@@ -83,20 +97,31 @@ async def simulate_call(
     at: str | None,
     caller: str | None,
     called: str | None,
+    fresh: bool = False,
 ) -> CallFlow:
     """The flow of a call to the extension: the rule that answers, who rings when.
 
-    A naive ``at`` is read in the extension's time zone, like the rules themselves.
+    A naive ``at`` is read in the extension's time zone, like the rules themselves. What
+    the simulation reads is kept in the read model (``service/read_model.py``).
     """
-    async with reading(db, principal, account_ref, extension_ref) as scope:
-        region = scope.account.country
-        call = parse_call(at, caller, called, region=region)
-        enhanced = await load_enhanced(scope)
-        if enhanced is not None:
-            return simulate_enhanced(enhanced, call, region=region)
-        first = await load_handling(scope.repos, scope.account, scope.extension)
-        reachable = await transfer_closure(scope.repos, scope.account, first)
-    return simulate(first, call, load_extension=reachable.get, region=region)
+
+    async def load() -> _Loaded:
+        async with reading(db, principal, account_ref, extension_ref) as scope:
+            region = scope.account.country
+            enhanced = await load_enhanced(scope)
+            if enhanced is not None:
+                return _Loaded(region, enhanced, None, {})
+            first = await load_handling(scope.repos, scope.account, scope.extension)
+            reachable = await transfer_closure(scope.repos, scope.account, first)
+            return _Loaded(region, None, first, reachable)
+
+    question = ("call-flow", account_ref, extension_ref)
+    loaded = await cached(db, principal, question, load, fresh=fresh)
+    call = parse_call(at, caller, called, region=loaded.region)
+    if loaded.enhanced is not None:
+        return simulate_enhanced(loaded.enhanced, call, region=loaded.region)
+    assert loaded.first is not None
+    return simulate(loaded.first, call, load_extension=loaded.reachable.get, region=loaded.region)
 
 
 async def cli_principal(db: Database, extension_id: str) -> Principal:

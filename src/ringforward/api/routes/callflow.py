@@ -7,7 +7,14 @@ from typing import Any
 from fastapi import Depends, Request
 
 from ringforward.api.body import read_json_value
-from ringforward.api.deps import Caller, Db, extension_router, principal, require_extensions
+from ringforward.api.deps import (
+    Caller,
+    Db,
+    extension_router,
+    principal,
+    require_extensions,
+    wants_fresh,
+)
 from ringforward.domain.errors import invalid
 from ringforward.service.callflow import simulate_call
 from ringforward.wire.callflow import call_flow_json
@@ -38,5 +45,6 @@ async def simulate(
         at=fields["at"],
         caller=fields["from"],
         called=fields["to"],
+        fresh=wants_fresh(request),
     )
     return call_flow_json(flow)
