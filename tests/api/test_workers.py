@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import make_database_url
 from tests.support.cli import run_cli
-from tests.support.rest import USER, USER_EXT
+from tests.support.rest import ADMIN_EXT, USER, USER_EXT
 from tests.support.servers import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -220,3 +220,23 @@ def test_serve_workers_refuse_a_changed_or_disabled_extension_on_every_worker(
             status, grant = sign_in(worker, USER, NEW_PASSWORD)
             assert status == 200
             assert isinstance(grant, dict) and status_of(worker, grant["access_token"]) == 200
+
+
+def test_serve_workers_stop_honouring_a_lost_admin_flag_on_every_worker(
+    two_workers: tuple[LiveServer, list[WorkerConnection]],
+) -> None:
+    server, workers = two_workers
+    token = server.token()  # the demo admin, 22222222
+    colleague = f"{API}/account/~/extension/{USER_EXT}"
+    for worker in workers:
+        assert worker.call("GET", colleague, bearer(token))[0] == 200
+    result = run_cli("admin", "set-admin", ADMIN_EXT, "--no-admin", "--db", server.db_url)
+    assert result.returncode == 0, result.stderr
+    for worker in workers:
+        assert worker.call("GET", colleague, bearer(token))[0] == 403, f"worker {worker.pid}"
+        assert status_of(worker, token) == 200  # still signed in, as a plain user
+    assert (
+        run_cli("admin", "set-admin", ADMIN_EXT, "--admin", "--db", server.db_url).returncode == 0
+    )
+    for worker in workers:
+        assert worker.call("GET", colleague, bearer(token))[0] == 200

@@ -4,19 +4,25 @@ The server says nothing about its workers (no header, no endpoint): the operatin
 does. On Linux, ``/proc/net/tcp`` maps the server side of a loopback connection to a
 socket inode, and ``/proc/<pid>/fd`` shows which worker process holds that inode. A
 keep-alive connection stays with the worker that accepted it, so a test opens fresh
-connections until every worker holds one, then talks to each worker over its own.
+connections until every worker holds one (pausing those already found, so that another
+must accept), then talks to each worker over its own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
+import signal
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 _ESTABLISHED = "01"
+# Longest a worker is paused while another is reached (uvicorn's health check waits 5 s).
+_PAUSE = 2.0
 
 
 def worker_pids(parent: int) -> set[int]:
@@ -72,15 +78,28 @@ def connection_owner(parent: int, server_port: int, client_port: int) -> int | N
 
 @dataclass
 class WorkerConnection:
-    """One keep-alive connection, and the worker process that answers on it."""
+    """A keep-alive connection to one worker process (reopened to the same worker when the
+    server closed it for idling: uvicorn does after 5 s)."""
 
     connection: http.client.HTTPConnection
     pid: int
+    parent: int
+    port: int
 
     def call(
         self, method: str, path: str, headers: dict[str, str], body: bytes | None = None
     ) -> tuple[int, Any]:
         """(status, JSON body or None) of one request on this connection."""
+        try:
+            return self._call(method, path, headers, body)
+        except (http.client.RemoteDisconnected, ConnectionError):
+            self.connection.close()
+            self.connection = _reach(self.parent, self.port, {self.pid})[1]
+            return self._call(method, path, headers, body)
+
+    def _call(
+        self, method: str, path: str, headers: dict[str, str], body: bytes | None
+    ) -> tuple[int, Any]:
         self.connection.request(method, path, body=body, headers=headers)
         response = self.connection.getresponse()
         data = response.read()
@@ -90,28 +109,57 @@ class WorkerConnection:
         self.connection.close()
 
 
-def one_connection_per_worker(
-    parent: int, port: int, workers: int, attempts: int = 500
-) -> list[WorkerConnection]:
-    """A keep-alive connection to each of ``workers`` different worker processes.
+def _reach(
+    parent: int, port: int, wanted: set[int], patience: float = 60.0
+) -> tuple[int, http.client.HTTPConnection]:
+    """A fresh connection answered by one of the ``wanted`` children of ``parent``.
 
-    Fresh connections are opened (and the surplus closed) until as many workers have
-    answered; fails if the kernel handed every connection to fewer workers.
+    The kernel hands a new connection to whichever worker accepts it first, often the same
+    one; so the other children are paused (SIGSTOP) while a connection is opened, and
+    resumed (SIGCONT) right after: within uvicorn's 5 s health check, which would take a
+    worker paused longer for hung. A worker still starting accepts nothing: the search
+    goes on for up to ``patience`` seconds.
     """
-    found: dict[int, WorkerConnection] = {}
-    for _ in range(attempts):
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        # A first answer on the connection: by then a worker has accepted it.
-        connection.request("GET", "/restapi")
-        connection.getresponse().read()
-        assert connection.sock is not None
-        pid = connection_owner(parent, port, connection.sock.getsockname()[1])
-        if pid is not None and pid not in found:
-            found[pid] = WorkerConnection(connection, pid)
-            if len(found) == workers:
-                return list(found.values())
-        else:
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        others = worker_pids(parent) - wanted
+        for pid in others:
+            _signal(pid, signal.SIGSTOP)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=_PAUSE)
+        try:
+            # A first answer on the connection: by then a worker has accepted it.
+            connection.request("GET", "/restapi")
+            connection.getresponse().read()
+        except OSError:
             connection.close()
-    for kept in found.values():
-        kept.close()
-    raise AssertionError(f"{attempts} connections reached only {len(found)} of {workers} workers")
+            continue
+        finally:
+            for pid in others:
+                _signal(pid, signal.SIGCONT)
+        assert connection.sock is not None
+        connection.sock.settimeout(30)
+        pid = connection_owner(parent, port, connection.sock.getsockname()[1])
+        if pid is not None and pid in wanted:
+            return pid, connection
+        connection.close()
+        time.sleep(0.01)
+    raise AssertionError(f"no connection reached the workers {wanted} in {patience} s")
+
+
+def _signal(pid: int, number: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # a helper that has just ended
+        os.kill(pid, number)
+
+
+def one_connection_per_worker(parent: int, port: int, workers: int) -> list[WorkerConnection]:
+    """A keep-alive connection to each of ``workers`` different worker processes."""
+    found: dict[int, WorkerConnection] = {}
+    try:
+        while len(found) < workers:
+            pid, connection = _reach(parent, port, worker_pids(parent) - set(found))
+            found[pid] = WorkerConnection(connection, pid, parent, port)
+    except BaseException:
+        for kept in found.values():
+            kept.close()
+        raise
+    return list(found.values())

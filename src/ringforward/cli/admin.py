@@ -149,6 +149,21 @@ def enable_extension(extension_id: ExtensionArgument, db: DbOption = None) -> No
     _set_enabled(extension_id, db, enabled=True)
 
 
+@admin_app.command("set-admin")
+def set_admin(
+    extension_id: ExtensionArgument,
+    admin: Annotated[
+        bool, typer.Option("--admin/--no-admin", help="Administrator of its account, or not.")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Give an extension the account's admin rights, or take them away (--no-admin)."""
+    from ringforward.service.provisioning import set_admin as use_case
+
+    _run(db, use_case, extension_id=extension_id, is_admin=admin)
+    typer.echo(f"{extension_id} is {'an' if admin else 'no longer an'} administrator")
+
+
 @admin_app.command("set-password")
 def set_password(
     extension_id: ExtensionArgument,

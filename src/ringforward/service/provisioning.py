@@ -281,6 +281,18 @@ async def add_app(db: Database, *, client_id: str, client_secret: str, name: str
         )
 
 
+async def set_admin(db: Database, *, extension_id: str, is_admin: bool) -> Extension:
+    """Make an extension an administrator of its account, or no longer one. Its sessions
+    go on, with the new rights from their next request (on another process: as soon as it
+    sees the change, docs/architecture.md)."""
+    async with stored(db, writing=True) as repo:
+        extension = await repo.extensions.get_extension(extension_id)
+        if extension is None:
+            raise not_found("extensionId")
+        await repo.extensions.set_admin(extension_id, is_admin)
+        return replace(extension, is_admin=is_admin)
+
+
 async def set_extension_enabled(db: Database, *, extension_id: str, enabled: bool) -> Extension:
     """Enable or disable an extension. Disabling also ends all its sessions (API tokens
     and portal sessions), so nothing it signed in with before keeps working."""

@@ -108,7 +108,10 @@ class ExtensionRepository(Queries):
     async def set_password_hash(self, extension_id: str, password_hash: str) -> None:
         await self._update_extension(extension_id, password_hash=password_hash)
 
-    async def _update_extension(self, extension_id: str, **values: str) -> None:
+    async def set_admin(self, extension_id: str, is_admin: bool) -> None:
+        await self._update_extension(extension_id, is_admin=is_admin)
+
+    async def _update_extension(self, extension_id: str, **values: object) -> None:
         await self._execute(
             update(t.extensions).where(t.extensions.c.id == extension_id).values(**values)
         )
