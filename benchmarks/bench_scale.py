@@ -32,7 +32,7 @@ from benchmarks.load.processes import (
     drop_postgres_database,
     free_port,
 )
-from benchmarks.load.report import machine_description, write_section
+from benchmarks.load.report import machine_description, publish
 from sqlalchemy import insert
 
 from ringforward.domain.model import Account, AnsweringRule, Caller
@@ -314,12 +314,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         saved = {"date": when, "load": load, "runs": [asdict(run) for run in runs]}
         if not args.no_write:
             args.results.write_text(json.dumps(saved, indent=2) + "\n")
-    text = section(runs, when, load)
-    if args.no_write:
-        print(text)
-        return
-    write_section(args.readme, text, "scale")
-    log(f"wrote {args.readme}")
+    publish(args.readme, section(runs, when, load), "scale", print_only=args.no_write)
 
 
 if __name__ == "__main__":

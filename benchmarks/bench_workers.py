@@ -13,8 +13,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -29,8 +28,9 @@ from benchmarks.load.processes import (
     login,
     process_cpu_seconds,
 )
-from benchmarks.load.report import machine_description, write_section
+from benchmarks.load.report import machine_description, publish
 from benchmarks.load.wrk import RULE_URL_PATH, Measurement, run_wrk, wrk_version
+from benchmarks.run_load import running
 
 SIMULATE_URL_PATH = "/restapi/v1.0/account/~/extension/~/call-flow/simulate"
 # A Monday at 10:00 in the demo's zone: the business-hours rule answers, three groups ring.
@@ -88,15 +88,6 @@ def ceiling(workdir: Path, workers: int) -> WorkerPool:
         "--workers", str(workers),
     ]  # fmt: skip
     return WorkerPool(f"ceiling x{workers}", command, port, workdir / f"ceiling-{workers}.log")
-
-
-@contextmanager
-def running(server: ServerProcess) -> Iterator[ServerProcess]:
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @dataclass(frozen=True)
@@ -275,12 +266,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         saved = {"date": when, "load": load, "rows": [asdict(row) for row in rows]}
         if not args.no_write:
             args.results.write_text(json.dumps(saved, indent=2) + "\n")
-    text = section(rows, args, when, load)
-    if args.no_write:
-        print(text)
-        return
-    write_section(args.readme, text, "workers")
-    log(f"wrote {args.readme}")
+    publish(args.readme, section(rows, args, when, load), "workers", print_only=args.no_write)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import os
 import platform
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
@@ -189,3 +190,12 @@ def write_section(readme: Path, section: str, name: str = "load") -> None:
     if start < 0 or end < start:
         raise SystemExit(f"{readme} lacks the markers {opening} … {closing}")
     readme.write_text(f"{text[: start + len(opening)]}\n{section.strip()}\n{text[end:]}")
+
+
+def publish(readme: Path, section: str, name: str, *, print_only: bool) -> None:
+    """Print the section, or write it between the ``name`` markers of ``readme``."""
+    if print_only:
+        print(section)
+        return
+    write_section(readme, section, name)
+    print(f"wrote {readme}", file=sys.stderr, flush=True)

@@ -16,11 +16,10 @@ import pytest
 
 from ringforward.domain.errors import AuthenticationError
 from ringforward.service import auth
-from ringforward.service.provisioning import DEMO_ADMIN_ID, load_demo
-from ringforward.store.database import Database, migrate
-from tests.conftest import make_database_url
-from tests.service.test_principal_cache import count_statements, login, write
-from tests.support.servers import drop_postgres_database, postgres_admin
+from ringforward.service.provisioning import DEMO_ADMIN_ID
+from ringforward.store.database import Database
+from tests.service.test_principal_cache import count_statements, database_pair, login, write
+from tests.support.servers import postgres_admin
 
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
 # How long the test waits for the loss to be noticed and for the listener to come back.
@@ -29,24 +28,11 @@ BOUND = 15.0
 
 @pytest.fixture
 async def pair(tmp_path: Path) -> AsyncIterator[tuple[Database, Database]]:
-    url = await asyncio.to_thread(make_database_url, "postgresql", tmp_path)
-    await migrate(url)
-    (tmp_path / "host-1").mkdir()
-    (tmp_path / "host-2").mkdir()
-    first = Database(url, host_directory=str(tmp_path / "host-1"))
-    second = Database(url, host_directory=str(tmp_path / "host-2"))
-    try:
-        assert await load_demo(first)
-        for db in (first, second):
-            await db.changes.start()
-        yield first, second
-    finally:
-        await first.dispose()
-        await second.dispose()
-        await asyncio.to_thread(
-            postgres_admin, f'ALTER DATABASE "{name_of(url)}" ALLOW_CONNECTIONS true'
-        )
-        await asyncio.to_thread(drop_postgres_database, url)
+    async with database_pair("postgresql", tmp_path) as (first, second):
+        try:
+            yield first, second
+        finally:  # the database is dropped next, which needs connections allowed
+            await admin(f'ALTER DATABASE "{name_of(first.url)}" ALLOW_CONNECTIONS true')
 
 
 def name_of(url: str) -> str:
