@@ -187,7 +187,7 @@ def load_now() -> str:
 
 def table(rows: Sequence[Row]) -> str:
     ceilings = {
-        (row.label, row.measurement.clients): row.measurement.requests_per_second
+        (row.section, row.label, row.measurement.clients): row.measurement.requests_per_second
         for row in rows
         if row.label.startswith("ceiling")
     }
@@ -196,9 +196,9 @@ def table(rows: Sequence[Row]) -> str:
         "| server CPU | other CPU |",
         "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for row in sorted(rows, key=lambda row: (row.section, row.measurement.clients)):
+    for row in sorted(rows, key=lambda row: (row.section != "workers", row.measurement.clients)):
         m = row.measurement
-        ceiling_rate = ceilings.get((row.reference, m.clients), 0.0)
+        ceiling_rate = ceilings.get((row.section, row.reference, m.clients), 0.0)
         ratio = f"{m.requests_per_second / ceiling_rate:.2f}" if ceiling_rate else "n/a"
         request = "GET rule" if row.section == "workers" else "POST simulate"
         lines.append(
