@@ -8,6 +8,7 @@ import os
 import platform
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
@@ -15,8 +16,6 @@ from pathlib import Path
 
 from benchmarks.load.wrk import Measurement
 
-START = "<!-- load:start -->"
-END = "<!-- load:end -->"
 OBSERVATIONS = Path(__file__).with_name("observations.md")
 BACKEND_ORDER = ("sqlite", "postgresql", "ceiling-stdlib", "ceiling")
 
@@ -187,10 +186,20 @@ def _priority_note(nice: int) -> str:
     )
 
 
-def write_section(readme: Path, section: str) -> None:
-    """Replace what stands between the load markers, and nothing else."""
+def write_section(readme: Path, section: str, name: str = "load") -> None:
+    """Replace what stands between the ``name`` markers, and nothing else."""
     text = readme.read_text()
-    start, end = text.find(START), text.find(END)
+    opening, closing = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    start, end = text.find(opening), text.find(closing)
     if start < 0 or end < start:
-        raise SystemExit(f"{readme} lacks the markers {START} … {END}")
-    readme.write_text(f"{text[: start + len(START)]}\n{section.strip()}\n{text[end:]}")
+        raise SystemExit(f"{readme} lacks the markers {opening} … {closing}")
+    readme.write_text(f"{text[: start + len(opening)]}\n{section.strip()}\n{text[end:]}")
+
+
+def publish(readme: Path, section: str, name: str, *, print_only: bool) -> None:
+    """Print the section, or write it between the ``name`` markers of ``readme``."""
+    if print_only:
+        print(section)
+        return
+    write_section(readme, section, name)
+    print(f"wrote {readme}", file=sys.stderr, flush=True)

@@ -1,5 +1,6 @@
--- wrk script: GET or PUT of one answering rule; prints one JSON line of figures at the end.
--- Usage: wrk ... -H "Authorization: Bearer T" -s rule.lua URL -- GET|PUT
+-- wrk script: GET or PUT of one answering rule, or a POST of a JSON body to any URL;
+-- prints one JSON line of figures at the end.
+-- Usage: wrk ... -H "Authorization: Bearer T" -s rule.lua URL -- GET|PUT|POST [body]
 --        wrk ... -s rule.lua URL -- PUT-64EXT EXT:NUMBER EXT:NUMBER ...
 -- The PUT sets ringCount of group 1 to 4 and back to 3, so every request is valid and the
 -- rule really changes (a PUT that rewrote the same value would still bump the version).
@@ -32,8 +33,11 @@ function init(args)
           wrk.format("PUT", path, nil, put_body(ring_count, number_id)))
       end
     end
+  elseif method == "POST" then
+    wrk.headers["Content-Type"] = "application/json"
+    requests_cycle = { wrk.format("POST", nil, nil, args[2]) }
   else
-    error("method must be GET or PUT, not " .. method)
+    error("method must be GET, PUT, PUT-64EXT or POST, not " .. method)
   end
 end
 

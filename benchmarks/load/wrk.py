@@ -81,8 +81,12 @@ def run_wrk(
     token: str,
     nice: int = 0,
     targets: Sequence[str] = (),
+    path: str | None = None,
+    body: str = "",
 ) -> Measurement:
-    """``clients`` keep-alive connections, each sending its next request when one answers."""
+    """``clients`` keep-alive connections, each sending its next request when one answers.
+
+    ``path`` and (for a POST) the JSON ``body`` name another request than the rule's."""
     command = [
         wrk_executable(),
         "--threads", "1",
@@ -92,8 +96,8 @@ def run_wrk(
         "--timeout", "30s",
         "--header", f"Authorization: Bearer {token}",
         "--script", str(LUA_SCRIPT),
-        f"{server.base_url}{url_path_of(method)}",
-        "--", method, *targets,
+        f"{server.base_url}{path or url_path_of(method)}",
+        "--", method, *([body] if method == "POST" else targets),
     ]  # fmt: skip
     before = _cpu_snapshot(server)
     wall_started = time.monotonic()

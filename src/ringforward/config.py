@@ -51,7 +51,16 @@ class Settings(BaseSettings):
     # memory in front of the router (api/fast_reads.py); false sends every request the
     # full way.
     fast_reads: bool = True
+    # Server processes sharing the port (``serve --workers N``); each keeps its own caches,
+    # kept coherent by the database's change stamps (docs/architecture.md).
+    workers: int = 1
 
     @property
     def database_url(self) -> str:
         return self.db or default_database_url()
+
+    def environment(self) -> dict[str, str]:
+        """These settings as ``RINGFORWARD_*`` variables: what a worker process reads back."""
+        return {
+            f"RINGFORWARD_{name.upper()}": str(value) for name, value in self.model_dump().items()
+        }

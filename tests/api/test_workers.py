@@ -5,14 +5,26 @@ other on the client's very next request, and ``Cache-Control: no-cache`` reads t
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
 
 from tests.conftest import make_database_url
-from tests.support.servers import LiveServer, drop_postgres_database
+from tests.support.cli import run_cli
+from tests.support.rest import ADMIN_EXT, USER, USER_EXT
+from tests.support.servers import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    PASSWORD,
+    LiveServer,
+    drop_postgres_database,
+)
+from tests.support.workers import WorkerConnection, one_connection_per_worker
 
 RULE = "/account/~/extension/~/answering-rule/business-hours-rule"
 HOURS = "/account/~/extension/~/business-hours"
@@ -102,3 +114,129 @@ def test_no_cache_reads_the_database(postgres_server: LiveServer) -> None:
         assert client.get(HOURS).json()["schedule"] == before, "served from memory"
         fresh = client.get(HOURS, headers={"Cache-Control": "no-cache"}).json()["schedule"]
         assert fresh["weeklyRanges"] == {"sunday": [{"from": "01:00", "to": "02:00"}]}
+
+
+# ``serve --workers 2``: one port, two worker processes, each with its own caches. The test
+# holds one keep-alive connection to each worker (found from outside, by the operating
+# system: tests/support/workers.py) and alternates between them.
+
+API = "/restapi/v1.0"
+ME = f"{API}/account/~/extension/~"
+NEW_PASSWORD = "An0ther-Passw0rd"
+
+
+@pytest.fixture
+def two_workers(
+    database_url: str, tmp_path: Path
+) -> Iterator[tuple[LiveServer, list[WorkerConnection]]]:
+    server = LiveServer(
+        database_url, ["--workers", "2"], log_path=tmp_path / "server.log", process=True
+    ).start()
+    try:
+        connections = one_connection_per_worker(server.pid, server.port, workers=2)
+    except BaseException:
+        server.stop()
+        raise
+    yield server, connections
+    for connection in connections:
+        connection.close()
+    server.stop()
+
+
+def bearer(token: str, **more: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}", **more}
+
+
+def put_json(worker: WorkerConnection, path: str, token: str, body: object) -> int:
+    headers = bearer(token, **{"Content-Type": "application/json"})
+    return worker.call("PUT", path, headers, json.dumps(body).encode())[0]
+
+
+def oauth(worker: WorkerConnection, endpoint: str, **form: str) -> tuple[int, object]:
+    basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+    headers = {
+        "Authorization": f"Basic {basic}",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    return worker.call("POST", f"/restapi/oauth/{endpoint}", headers, urlencode(form).encode())
+
+
+def sign_in(worker: WorkerConnection, email: str, password: str = PASSWORD) -> tuple[int, object]:
+    return oauth(worker, "token", grant_type="password", username=email, password=password)
+
+
+def status_of(worker: WorkerConnection, token: str) -> int:
+    return worker.call("GET", ME, bearer(token))[0]
+
+
+def test_serve_workers_read_back_a_write_and_refuse_a_revoked_token_whichever_answers(
+    two_workers: tuple[LiveServer, list[WorkerConnection]],
+) -> None:
+    server, workers = two_workers
+    assert len({worker.pid for worker in workers}) == 2
+    token = server.token()
+    for turn, count in enumerate((4, 3, 5, 2)):
+        writer, reader = workers[turn % 2], workers[(turn + 1) % 2]
+        # The reader has the old rule in memory before the write.
+        assert reader.call("GET", API + RULE, bearer(token))[0] == 200
+        assert put_json(writer, API + RULE, token, ring_body(count)) == 200
+        status, rule = reader.call("GET", API + RULE, bearer(token))
+        assert status == 200
+        seen = rule["forwarding"]["rules"][0]["ringCount"]
+        assert seen == count, f"turn {turn}: worker {reader.pid} answered {seen}"
+
+    for revoking in workers:
+        doomed, kept = server.token(), server.token()
+        for worker in workers:  # both tokens known (and kept in memory) by both workers
+            assert status_of(worker, doomed) == 200 and status_of(worker, kept) == 200
+        assert oauth(revoking, "revoke", token=doomed)[0] == 200
+        for worker in workers:
+            assert status_of(worker, doomed) == 401, f"worker {worker.pid} still accepts it"
+            assert status_of(worker, kept) == 200
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["set-password", USER_EXT, "--password", NEW_PASSWORD], ["disable-extension", USER_EXT]],
+    ids=["set-password", "disable-extension"],
+)
+def test_serve_workers_refuse_a_changed_or_disabled_extension_on_every_worker(
+    two_workers: tuple[LiveServer, list[WorkerConnection]], command: list[str]
+) -> None:
+    server, workers = two_workers
+    user_token, admin_token = server.token(USER), server.token()
+    for worker in workers:
+        assert status_of(worker, user_token) == 200 and status_of(worker, admin_token) == 200
+    # Another process (the command) changes the database; each worker sees it on its
+    # very next request.
+    result = run_cli("admin", *command, "--db", server.db_url)
+    assert result.returncode == 0, result.stderr
+    for worker in workers:
+        assert status_of(worker, user_token) == 401, f"worker {worker.pid} still accepts it"
+        assert status_of(worker, admin_token) == 200
+        assert sign_in(worker, USER)[0] == 400  # the old password (or a disabled extension)
+    if command[0] == "set-password":
+        for worker in workers:
+            status, grant = sign_in(worker, USER, NEW_PASSWORD)
+            assert status == 200
+            assert isinstance(grant, dict) and status_of(worker, grant["access_token"]) == 200
+
+
+def test_serve_workers_stop_honouring_a_lost_admin_flag_on_every_worker(
+    two_workers: tuple[LiveServer, list[WorkerConnection]],
+) -> None:
+    server, workers = two_workers
+    token = server.token()  # the demo admin, 22222222
+    colleague = f"{API}/account/~/extension/{USER_EXT}"
+    for worker in workers:
+        assert worker.call("GET", colleague, bearer(token))[0] == 200
+    result = run_cli("admin", "set-admin", ADMIN_EXT, "--no-admin", "--db", server.db_url)
+    assert result.returncode == 0, result.stderr
+    for worker in workers:
+        assert worker.call("GET", colleague, bearer(token))[0] == 403, f"worker {worker.pid}"
+        assert status_of(worker, token) == 200  # still signed in, as a plain user
+    assert (
+        run_cli("admin", "set-admin", ADMIN_EXT, "--admin", "--db", server.db_url).returncode == 0
+    )
+    for worker in workers:
+        assert worker.call("GET", colleague, bearer(token))[0] == 200

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +43,11 @@ CLIENT = GrantClient(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
 CROSS_PROCESS_BOUND = 1.0
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def pair(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[tuple[Database, Database]]:
+@asynccontextmanager
+async def database_pair(backend: str, tmp_path: Path) -> AsyncIterator[tuple[Database, Database]]:
+    """Two handles on one fresh demo database, each with its own host directory."""
     # The PostgreSQL helpers run their own event loop: keep them off this one.
-    url = await asyncio.to_thread(make_database_url, str(request.param), tmp_path)
+    url = await asyncio.to_thread(make_database_url, backend, tmp_path)
     await migrate(url)
     first = Database(url, host_directory=str(tmp_path / "host-1"))
     second = Database(url, host_directory=str(tmp_path / "host-2"))
@@ -61,8 +61,16 @@ async def pair(
     finally:
         await first.dispose()
         await second.dispose()
-        if request.param == "postgresql":
+        if backend == "postgresql":
             await asyncio.to_thread(drop_postgres_database, url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def pair(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[tuple[Database, Database]]:
+    async with database_pair(str(request.param), tmp_path) as databases:
+        yield databases
 
 
 def count_statements(db: Database) -> list[str]:

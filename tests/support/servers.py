@@ -67,17 +67,22 @@ async def _postgres_admin(statement: str) -> None:
         await connection.close()
 
 
+def postgres_admin(statement: str) -> None:
+    """Run one statement as PostgreSQL's administrator (in the maintenance database)."""
+    asyncio.run(_postgres_admin(statement))
+
+
 def create_postgres_database() -> str:
     """A new, empty PostgreSQL database; returns its SQLAlchemy URL."""
     name = f"ringforward_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}"'))
+    postgres_admin(f'CREATE DATABASE "{name}"')
     base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
     return f"{base.replace('postgresql://', 'postgresql+asyncpg://')}/{name}"
 
 
 def drop_postgres_database(url: str) -> None:
     name = url.rsplit("/", 1)[1]
-    asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def settings_fields(extra_args: list[str], env: dict[str, str]) -> dict[str, Any] | None:

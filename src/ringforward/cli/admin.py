@@ -147,3 +147,33 @@ def disable_extension(extension_id: ExtensionArgument, db: DbOption = None) -> N
 def enable_extension(extension_id: ExtensionArgument, db: DbOption = None) -> None:
     """Enable an extension again; it signs in afresh (its old sessions stay ended)."""
     _set_enabled(extension_id, db, enabled=True)
+
+
+@admin_app.command("set-admin")
+def set_admin(
+    extension_id: ExtensionArgument,
+    admin: Annotated[
+        bool, typer.Option("--admin/--no-admin", help="Administrator of its account, or not.")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Give an extension the account's admin rights, or take them away (--no-admin)."""
+    from ringforward.service.provisioning import set_admin as use_case
+
+    _run(db, use_case, extension_id=extension_id, is_admin=admin)
+    typer.echo(f"{extension_id} is {'an' if admin else 'no longer an'} administrator")
+
+
+@admin_app.command("set-password")
+def set_password(
+    extension_id: ExtensionArgument,
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, envvar="RINGFORWARD_NEW_PASSWORD")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Give an extension a new password; every session it had ends (it signs in afresh)."""
+    from ringforward.service.provisioning import set_password as use_case
+
+    _run(db, use_case, extension_id=extension_id, password=password)
+    typer.echo(f"{extension_id} has a new password; its sessions are ended")

@@ -44,16 +44,39 @@ def run_server(settings: Settings) -> None:
 
     # uvloop and httptools: the fastest stack measured (benchmarks/README.md, the two
     # ceiling rows), about 1.5x the pure-Python asyncio loop and h11 parser.
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level=os.environ.get("RINGFORWARD_LOG_LEVEL", "warning"),
-        access_log=False,
-        loop="uvloop",
-        http="httptools",
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": os.environ.get("RINGFORWARD_LOG_LEVEL", "warning"),
+        "access_log": False,
+        "loop": "uvloop",
+        "http": "httptools",
         **proxy_options(settings),
-    )
+    }
+    if settings.workers <= 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    # Several processes on one port: uvicorn's supervisor binds the socket and starts the
+    # workers, each of which builds the app from the same settings (passed as RINGFORWARD_*
+    # variables). The schema and the demo data are made here first, once, so the workers
+    # do not race to create them.
+    asyncio.run(prepare_database(settings))
+    os.environ.update(settings.environment())
+    uvicorn.run("ringforward.api.app:create_app", factory=True, workers=settings.workers, **options)
+
+
+async def prepare_database(settings: Settings) -> None:
+    """Bring the schema up to date and load the demo data when asked (before any worker)."""
+    from ringforward.service.provisioning import load_demo
+    from ringforward.store.database import Database, migrate
+
+    await migrate(settings.database_url)
+    if settings.demo:
+        database = Database(settings.database_url)
+        try:
+            await load_demo(database)
+        finally:
+            await database.dispose()
 
 
 def proxy_options(settings: Settings) -> dict[str, Any]:
@@ -95,6 +118,14 @@ def serve(
             "addresses or networks, or '*'. Default: none."
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Server processes sharing the port (each with its own caches, kept "
+            "coherent through the database). Default: 1.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the REST API (and the portal)."""
     settings = _settings(
@@ -106,6 +137,7 @@ def serve(
         rate_limits=rate_limits,
         rate_limit_storage=rate_limit_storage,
         forwarded_allow_ips=forwarded_allow_ips,
+        workers=workers,
     )
     from sqlalchemy.engine import make_url
 

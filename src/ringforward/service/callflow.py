@@ -19,6 +19,7 @@ from ringforward.domain.phone import normalize_phone_number
 from ringforward.domain.schedule import checked_instant
 from ringforward.service.access import Principal
 from ringforward.service.comm_callflow import enhanced_handling
+from ringforward.service.read_model import cached
 from ringforward.service.scope import ExtensionCall, reading
 from ringforward.store.database import Database
 from ringforward.store.repositories import Repositories, stored
@@ -159,17 +160,26 @@ def parse_call(at: str | None, caller: str | None, called: str | None, *, region
 
 
 async def simulate_call(
-    ext: ExtensionCall, *, at: str | None, caller: str | None, called: str | None
+    ext: ExtensionCall,
+    *,
+    at: str | None,
+    caller: str | None,
+    called: str | None,
+    fresh: bool = False,
 ) -> CallFlow:
     """The flow of a call to the extension: the rule that answers, who rings when.
 
-    A naive ``at`` is read in the extension's time zone, like the rules themselves.
+    A naive ``at`` is read in the extension's time zone, like the rules themselves. What
+    the simulation reads is kept in the read model (``service/read_model.py``).
     """
-    async with reading(ext) as scope:
-        region = scope.account.country
-        call = parse_call(at, caller, called, region=region)
-        reachable = await load_reachable(scope.repos, scope.account, scope.extension)
-    return reachable.answer(call)
+
+    async def load() -> tuple[str, Reachable]:
+        async with reading(ext) as scope:
+            reachable = await load_reachable(scope.repos, scope.account, scope.extension)
+            return scope.account.country, reachable
+
+    region, reachable = await cached(ext, ("call-flow",), load, fresh=fresh)
+    return reachable.answer(parse_call(at, caller, called, region=region))
 
 
 async def cli_principal(db: Database, extension_id: str) -> Principal:

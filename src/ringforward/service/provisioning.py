@@ -231,8 +231,7 @@ async def add_extension(
         raise invalid("extensionNumber", "expected up to 8 digits")
     if "@" not in email or len(email) > 254:
         raise invalid("email", "expected an email address")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise invalid("password", f"needs at least {MIN_PASSWORD_LENGTH} characters")
+    checked_password(password)
     zone = checked_time_zone(time_zone) if time_zone else None
     async with stored(db, writing=True) as repo:
         extensions = repo.extensions
@@ -262,6 +261,12 @@ async def add_extension(
         return extension
 
 
+def checked_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise invalid("password", f"needs at least {MIN_PASSWORD_LENGTH} characters")
+    return password
+
+
 async def add_app(db: Database, *, client_id: str, client_secret: str, name: str) -> None:
     """Register an OAuth client; its secret is stored only as an argon2 hash."""
     if not client_id.strip() or len(client_id) > 64:
@@ -276,6 +281,18 @@ async def add_app(db: Database, *, client_id: str, client_secret: str, name: str
         )
 
 
+async def set_admin(db: Database, *, extension_id: str, is_admin: bool) -> Extension:
+    """Make an extension an administrator of its account, or no longer one. Its sessions
+    go on, with the new rights from their next request (on another process: as soon as it
+    sees the change, docs/architecture.md)."""
+    async with stored(db, writing=True) as repo:
+        extension = await repo.extensions.get_extension(extension_id)
+        if extension is None:
+            raise not_found("extensionId")
+        await repo.extensions.set_admin(extension_id, is_admin)
+        return replace(extension, is_admin=is_admin)
+
+
 async def set_extension_enabled(db: Database, *, extension_id: str, enabled: bool) -> Extension:
     """Enable or disable an extension. Disabling also ends all its sessions (API tokens
     and portal sessions), so nothing it signed in with before keeps working."""
@@ -288,3 +305,19 @@ async def set_extension_enabled(db: Database, *, extension_id: str, enabled: boo
         if not enabled:
             await repo.credentials.revoke_extension_tokens(extension_id)
         return replace(extension, status=status)
+
+
+async def set_password(db: Database, *, extension_id: str, password: str) -> Extension:
+    """Give an extension a new password. Every session it had (API tokens and portal
+    sessions) ends in the same transaction, so whoever signed in with the old password must
+    sign in again: at once on the process that made the change, and on every other process
+    as soon as it sees the change (docs/architecture.md, "Caches")."""
+    # Hashed before the transaction: argon2 takes tens of milliseconds, no lock held meanwhile.
+    password_hash = hash_password(checked_password(password))
+    async with stored(db, writing=True) as repo:
+        extension = await repo.extensions.get_extension(extension_id)
+        if extension is None:
+            raise not_found("extensionId")
+        await repo.extensions.set_password_hash(extension_id, password_hash)
+        await repo.credentials.revoke_extension_tokens(extension_id)
+        return extension

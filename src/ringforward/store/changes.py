@@ -20,11 +20,14 @@ means "cannot tell": the caller must read the database.
   at its commit, and only if it commits); each process listens on one connection and bumps
   a counter per notification. Other processes and hosts see a change once the notification
   arrives (measured in docs/architecture.md). Until the listener is connected, or after it
-  is lost, the stamp is ``None``.
+  is lost, the stamp is ``None``; a lost listener reconnects (retrying with a growing
+  delay) and starts a new epoch, so nothing cached before the loss is served after it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import logging
 import os
@@ -38,6 +41,10 @@ log = logging.getLogger("ringforward")
 
 CHANNEL = "ringforward_changes"
 _WAL_INDEX_HEADER = 48
+# Reconnecting a lost listener: first retry after 50 ms, then doubling up to 5 s.
+_FIRST_RETRY = 0.05
+_LAST_RETRY = 5.0
+_CONNECT_TIMEOUT = 10.0
 
 
 class ChangeWatch:
@@ -50,6 +57,8 @@ class ChangeWatch:
         self._local = 0
         self._remote = 0
         self._listener: Any = None
+        self._reconnecting: asyncio.Task[None] | None = None
+        self._stopped = False
         # Sent with this process's notifications, so its listener can skip its own writes
         # (already counted by ``committed``) instead of dropping every cached answer again.
         self.origin = os.urandom(8).hex()
@@ -120,24 +129,67 @@ class ChangeWatch:
         """Listen for other processes' changes (PostgreSQL); nothing to do on SQLite."""
         if self._sqlite:
             return
+        self._stopped = False
+        if not await self._connect():
+            self._reconnect_later()
+
+    async def _connect(self) -> bool:
         import asyncpg
 
         url = make_url(self._url).set(drivername="postgresql")
         dsn = url.render_as_string(hide_password=False)
+        listener = None
         try:
-            listener = await asyncpg.connect(dsn)
+            listener = await asyncpg.connect(dsn, timeout=_CONNECT_TIMEOUT)
             await listener.add_listener(CHANNEL, self._notified)
-        except (OSError, asyncpg.PostgresError) as error:
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
             # Without the listener every read goes to the database: slower, never stale.
             log.warning("change notifications unavailable: %s", error)
-            return
+            if listener is not None:
+                listener.terminate()
+            return False
+        if self._stopped:
+            await listener.close()
+            return True
+        listener.add_termination_listener(self._lost)
+        # Whatever was cached before this connection may have missed notifications (none
+        # arrives while no listener is connected): a new epoch makes every entry stale.
+        self._remote += 1
         self._listener = listener
+        return True
+
+    def _lost(self, connection: object) -> None:
+        """The listening connection ended: the database restarted, or its backend was killed."""
+        if self._listener is not connection:
+            return  # closed by stop(), or an older connection
+        self._listener = None
+        log.warning("change notifications lost; reading the database until they are back")
+        self._reconnect_later()
+
+    def _reconnect_later(self) -> None:
+        if self._stopped or (self._reconnecting is not None and not self._reconnecting.done()):
+            return
+        self._reconnecting = asyncio.get_running_loop().create_task(self._reconnect())
+
+    async def _reconnect(self) -> None:
+        delay = _FIRST_RETRY
+        while not self._stopped and not await self._connect():
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, _LAST_RETRY)
+        if not self._stopped:
+            log.warning("change notifications are back")
 
     def _notified(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:
         if payload != self.origin:
             self._remote += 1
 
     async def stop(self) -> None:
+        self._stopped = True
+        reconnecting, self._reconnecting = self._reconnecting, None
+        if reconnecting is not None:
+            reconnecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reconnecting
         listener, self._listener = self._listener, None
         if listener is not None:
             await listener.close()

@@ -118,8 +118,17 @@ class ExtensionRepository(Queries):
         return frozenset(numbers)
 
     async def set_extension_status(self, extension_id: str, status: str) -> None:
+        await self._update_extension(extension_id, status=status)
+
+    async def set_password_hash(self, extension_id: str, password_hash: str) -> None:
+        await self._update_extension(extension_id, password_hash=password_hash)
+
+    async def set_admin(self, extension_id: str, is_admin: bool) -> None:
+        await self._update_extension(extension_id, is_admin=is_admin)
+
+    async def _update_extension(self, extension_id: str, **values: object) -> None:
         await self._execute(
-            update(t.extensions).where(t.extensions.c.id == extension_id).values(status=status)
+            update(t.extensions).where(t.extensions.c.id == extension_id).values(**values)
         )
 
     async def get_business_hours(self, extension_id: str) -> BusinessHours:

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     # Only for annotations: ``domain.callflow`` re-exports this module's function.
     from ringforward.domain.callflow import CallFlow, RuleRef
+
+
+def rfc3339(moment: datetime) -> str:
+    """``moment`` as an RFC 3339 date-time. Its offset must be whole minutes, so a zone's
+    local mean time before standard time (Los Angeles: -07:52:58 until 1883) is written
+    at the nearest whole-minute offset: the same instant, the wall clock off by seconds."""
+    offset = moment.utcoffset()
+    if offset is None or offset.seconds % 60 == 0:
+        return moment.isoformat()
+    minutes = round(offset.total_seconds() / 60)
+    return moment.astimezone(timezone(timedelta(minutes=minutes))).isoformat()
 
 
 def _rule_json(rule: RuleRef) -> dict[str, Any]:
@@ -44,7 +56,7 @@ def call_flow_json(flow: CallFlow) -> dict[str, Any]:
         },
         "extension": flow.extension_id,
         "timeZone": flow.time_zone,
-        "localTime": flow.local_time.isoformat(),
+        "localTime": rfc3339(flow.local_time),
         "transfers": [
             {
                 "extension": hop.extension_id,

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import Depends, Request
 
 from ringforward.api.body import read_json_value
-from ringforward.api.deps import extension_router, principal, require_extensions
+from ringforward.api.deps import extension_router, principal, require_extensions, wants_fresh
 from ringforward.api.extension_call import Ext
 from ringforward.domain.errors import invalid
 from ringforward.service.callflow import simulate_call
@@ -29,5 +29,11 @@ async def simulate(request: Request, ext: Ext) -> dict[str, Any]:
         if field is not None and not isinstance(field, str):
             raise invalid(name, "must be a string")
         fields[name] = field
-    flow = await simulate_call(ext, at=fields["at"], caller=fields["from"], called=fields["to"])
+    flow = await simulate_call(
+        ext,
+        at=fields["at"],
+        caller=fields["from"],
+        called=fields["to"],
+        fresh=wants_fresh(request),
+    )
     return call_flow_json(flow)
