@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from _pytest.nodeid import NodeId
 from hypothesis import HealthCheck, settings
 
 from tests.support.rest import sign_in
@@ -36,6 +39,91 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
+
+
+# Parallel runs (pytest-xdist: ``-n auto --dist loadgroup`` in pyproject.toml). Most tests
+# wait on sockets, processes, a browser or SIP timers rather than compute, so more workers
+# than cores pay off. A run of files or single tests stays in one process: workers cost a
+# few seconds each to start, more than such a run takes. RINGFORWARD_TEST_WORKERS overrides.
+SUITE_WORKERS = 6
+
+# A module's tests run on one worker, in order, sharing its module-scoped servers. These
+# modules are the exceptions, listed longest first; they start before all others so that no
+# long test is left running alone at the end. "test": each test goes to whichever worker is
+# free (independent tests, each with its own servers, processes or SIP stack); "function":
+# each test function with all its parameters; "module": one worker, but early.
+SPREAD: tuple[tuple[str, str], ...] = (
+    ("tests/api/test_schemathesis.py", "function"),
+    ("tests/client/test_concurrency.py", "test"),
+    ("tests/client/test_groups_v2.py", "test"),
+    ("tests/sip/", "test"),
+    ("tests/e2e/", "test"),
+    ("tests/api/test_persistence.py", "test"),
+    ("tests/api/test_workers.py", "test"),
+    ("tests/client/test_export_import_v2.py", "test"),
+    ("tests/unit/test_callflow_properties.py", "test"),
+    ("tests/unit/test_comm_upgrade_properties.py", "test"),
+    ("tests/unit/test_rule_index.py", "test"),
+    ("tests/unit/test_ringgroups_properties.py", "test"),
+    ("tests/api/test_openapi_errors.py", "module"),
+    ("tests/portal/", "module"),
+    ("tests/service/test_principal_cache.py", "module"),
+    ("tests/service/test_read_model.py", "module"),
+)
+
+
+def _spread(nodeid: str) -> tuple[int, str]:
+    """The position of the test's module in SPREAD (len(SPREAD) if absent) and its mode."""
+    path = nodeid.split("::")[0]
+    for position, (prefix, mode) in enumerate(SPREAD):
+        if path.startswith(prefix):
+            return position, mode
+    return len(SPREAD), "module"
+
+
+def _work_unit(nodeid: str) -> str:
+    """The tests one worker runs together: a module, a test function, or one test."""
+    mode = _spread(nodeid)[1]
+    if mode == "test":
+        return nodeid
+    if mode == "function":
+        return nodeid.split("[")[0]
+    return nodeid.split("::")[0]
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    chosen = os.environ.get("RINGFORWARD_TEST_WORKERS")
+    if chosen is not None:
+        return int(chosen)
+    if config.args and all("::" in arg or Path(arg).is_file() for arg in config.args):
+        return 0
+    return SUITE_WORKERS
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """loadgroup, with the work units above instead of one test each."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class WorkUnits(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _work_unit(nodeid)
+
+    return WorkUnits(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Schemathesis names each operation's test "test_x[GET /path]", but under pytest 9.2 they
+    # all get the node id "test_x": reports could not tell them apart, and a parallel run,
+    # which hands out tests by node id, would run one of them per test function.
+    ids = Counter(item.nodeid for item in items)
+    for item in items:
+        if ids[item.nodeid] > 1 and item.parent is not None:
+            item._id = NodeId.parse(f"{item.parent.nodeid}::{item.name}")
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # The order the work units are handed out in (--no-loadscope-reorder keeps it).
+        items.sort(key=lambda item: _spread(item.nodeid)[0])
 
 
 def make_database_url(backend: str, tmp_path: Path) -> str:

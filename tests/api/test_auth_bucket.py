@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.servers import LiveServer
+from tests.support.servers import TLS, LiveServer
 
 APP = "auth-bucket-client"
 
@@ -48,9 +48,12 @@ def attempt(
             auth=(app, "wrong"),
             data=form,
             headers=headers,
+            verify=TLS,
         )
     form |= {"client_id": app, "client_secret": "wrong"}
-    return httpx.post(f"{server.base_url}/restapi/oauth/token", data=form, headers=headers)
+    return httpx.post(
+        f"{server.base_url}/restapi/oauth/token", data=form, headers=headers, verify=TLS
+    )
 
 
 def test_client_credentials_in_the_form_spend_the_same_budget_as_basic(

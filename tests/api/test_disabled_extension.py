@@ -12,7 +12,7 @@ import pytest
 
 from tests.support.cli import run_cli
 from tests.support.rest import USER, USER_EXT, csrf_of
-from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, LiveServer
+from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, TLS, LiveServer
 from tests.support.spec import assert_ringcentral_error
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -25,7 +25,10 @@ def cli(server: LiveServer, *arguments: str) -> subprocess.CompletedProcess[str]
 
 def grant(server: LiveServer, **form: str) -> httpx.Response:
     return httpx.post(
-        f"{server.base_url}/restapi/oauth/token", auth=(CLIENT_ID, CLIENT_SECRET), data=form
+        f"{server.base_url}/restapi/oauth/token",
+        auth=(CLIENT_ID, CLIENT_SECRET),
+        data=form,
+        verify=TLS,
     )
 
 
@@ -44,6 +47,7 @@ def me(server: LiveServer, access_token: str) -> httpx.Response:
     return httpx.get(
         f"{server.base_url}/restapi/v1.0/account/~/extension/~",
         headers={"Authorization": f"Bearer {access_token}"},
+        verify=TLS,
     )
 
 

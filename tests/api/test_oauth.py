@@ -23,7 +23,7 @@ from tests.support.rest import (
     numbers_path,
     unchanged,
 )
-from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, LiveServer
+from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, TLS, LiveServer
 from tests.support.spec import assert_matches_spec
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -36,6 +36,7 @@ def token_url(server: LiveServer, endpoint: str = "token") -> str:
 
 def grant(server: LiveServer, form: dict[str, str], **kwargs: Any) -> httpx.Response:
     kwargs.setdefault("auth", (CLIENT_ID, CLIENT_SECRET))
+    kwargs.setdefault("verify", TLS)
     return httpx.post(token_url(server), data=form, **kwargs)
 
 

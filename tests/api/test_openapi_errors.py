@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from tests.support.rest import fresh_number
-from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, LiveServer
+from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, TLS, LiveServer
 from tests.support.spec import assert_ringcentral_error
 
 PUBLISHED = {"400", "401", "403", "404", "409", "412", "415", "429"}
@@ -259,6 +259,7 @@ def send(base_url: str, method: str, path: str, call: Call) -> httpx.Response:
         data=call.data,
         auth=call.auth,
         timeout=30,
+        verify=TLS,
     )
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from ringforward.service.secrets import same_secret, verify_password
 from tests.support.cli import jwt_credential
-from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, LiveServer
+from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, TLS, LiveServer
 from tests.support.spec import assert_ringcentral_error
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -57,7 +57,10 @@ def stored_bytes(server: LiveServer) -> bytes:
 
 def grant(server: LiveServer, **form: str) -> httpx.Response:
     return httpx.post(
-        f"{server.base_url}/restapi/oauth/token", auth=(CLIENT_ID, CLIENT_SECRET), data=form
+        f"{server.base_url}/restapi/oauth/token",
+        auth=(CLIENT_ID, CLIENT_SECRET),
+        data=form,
+        verify=TLS,
     )
 
 
@@ -72,6 +75,7 @@ def read_own_extension(server: LiveServer, access_token: str) -> httpx.Response:
     return httpx.get(
         f"{server.base_url}/restapi/v1.0/account/~/extension/~",
         headers={"Authorization": f"Bearer {access_token}"},
+        verify=TLS,
     )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.servers import LiveServer
+from tests.support.servers import TLS, LiveServer
 from tests.support.spec import assert_ringcentral_error
 
 SECRET = "test-proxy-secret"
@@ -27,7 +27,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 
 def route(server: LiveServer, **params: str) -> httpx.Response:
-    return httpx.get(f"{server.base_url}/internal/sip/route", params=params, headers=HEADERS)
+    return httpx.get(
+        f"{server.base_url}/internal/sip/route", params=params, headers=HEADERS, verify=TLS
+    )
 
 
 def test_stages_are_the_simulated_timeline(server: LiveServer) -> None:

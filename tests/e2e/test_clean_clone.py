@@ -49,7 +49,7 @@ def test_a_clone_with_nothing_beside_it_passes_the_spec_tests(tmp_path: Path) ->
         assert Path(line).resolve().is_relative_to(checkout), line
 
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *SLICE],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n0", *SLICE],
         cwd=checkout,
         env=env,
         capture_output=True,

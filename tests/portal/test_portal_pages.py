@@ -174,6 +174,8 @@ def test_custom_rule_create_edit_switch_off_and_delete(page: Page, server: LiveS
     page.get_by_label("Callers").fill("+14155550199")
     page.get_by_label("Any time").check()
     page.get_by_role("button", name="Save rule").click()
+    # Saved: back on the rule's page (the form has no such link), which forwards every call.
+    expect(page.get_by_role("link", name="Edit rule Night line")).to_be_visible()
     expect(page.get_by_role("heading", name="Forwarding list")).to_have_count(0)
     edited = api.rule(server, rule_id)
     assert edited["callers"] == [{"callerId": "+14155550199"}]

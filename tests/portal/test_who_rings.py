@@ -13,9 +13,17 @@ pytestmark = pytest.mark.browser
 
 
 def show(page: Page, at: str, caller: str = "") -> None:
+    """Ask for a call and wait until the panel is replaced by the answer to it.
+
+    The panel first shows the current time's answer, which may already be the one expected
+    (at night, After Hours): without the wait, the next fill could land in the old panel
+    just before the answer replaces it and be lost.
+    """
+    shown = page.locator("#who-rings-body").element_handle()
     page.get_by_label("Call time").fill(at)
     page.get_by_label("Caller's number").fill(caller)
     page.get_by_role("button", name="Show who rings for this call").click()
+    shown.wait_for_element_state("hidden")
 
 
 def test_weekday_morning_draws_apps_and_group_then_voicemail(
