@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+
+# Cheap argon2 for the suite's throwaway databases (service/secrets.py): set before the
+# project is imported, and inherited by every server and CLI process the tests start.
+os.environ.setdefault("RINGFORWARD_PASSWORD_HASH_COST", "low")
+
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path

@@ -11,9 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
+from argon2 import extract_parameters
 from sqlalchemy.engine import make_url
 
-from ringforward.service.secrets import same_secret, verify_password
+from ringforward.service import secrets
+from ringforward.service.secrets import hash_password, same_secret, verify_password
 from tests.support.cli import jwt_credential
 from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, TLS, LiveServer
 from tests.support.spec import assert_ringcentral_error
@@ -157,13 +159,27 @@ def test_a_wrong_client_secret_is_refused_like_a_wrong_client(server: LiveServer
     assert statuses == [(401, "invalid_client")] * 2
 
 
-def test_secrets_are_compared_in_constant_time_and_unknown_users_cost_a_hash() -> None:
+def test_secrets_are_compared_in_constant_time_and_unknown_users_cost_a_hash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     assert same_secret("abc", "abc") and not same_secret("abc", "abd")
-    # An unknown login still runs a full argon2 verification (against a dummy hash), so a
-    # missing account answers no faster than a wrong password.
-    started = time.perf_counter()
+    # An unknown login still runs a full argon2 verification (against a dummy hash made
+    # with the same cost), so a missing account answers no faster than a wrong password.
+    checked: list[str] = []
+    real = secrets._hasher
+    another_password = hash_password("Another-Passw0rd")
+
+    class CountingHasher:
+        def verify(self, stored: str, password: str) -> bool:
+            checked.append(stored)
+            return real.verify(stored, password)
+
+    monkeypatch.setattr(secrets, "_hasher", CountingHasher())
     assert verify_password(None, PASSWORD) is False
-    assert time.perf_counter() - started > 0.001
+    assert verify_password(another_password, PASSWORD) is False
+    unknown, wrong = checked
+    assert unknown.startswith("$argon2id$")
+    assert extract_parameters(unknown) == extract_parameters(wrong)
 
 
 def test_no_secret_reaches_the_server_log(server: LiveServer) -> None:
