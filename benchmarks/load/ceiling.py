@@ -87,17 +87,23 @@ def main() -> None:
     args = parser.parse_args()
     rule = json.loads(args.rule_file.read_text())
     reads = json.loads(args.reads_file.read_text()) if args.reads_file else None
-    loop, http, encoder = STACKS[args.stack]
-    # The same uvicorn settings as ringforward.cli.main.run_server (one process, warnings
-    # only, no access log); the stack is chosen by --stack.
+    serve(create_ceiling_app(rule, STACKS[args.stack][2], reads), args.port, args.stack)
+
+
+def serve(app: Any, port: int, stack: str, **options: Any) -> None:
+    """Run ``app`` (or a factory's import string, with ``options``) with the same uvicorn
+    settings as ringforward.cli.main.run_server: warnings only, no access log, the event
+    loop and HTTP parser of ``stack``."""
+    loop, http, _encoder = STACKS[stack]
     uvicorn.run(
-        create_ceiling_app(rule, encoder, reads),
+        app,
         host="127.0.0.1",
-        port=args.port,
+        port=port,
         log_level="warning",
         access_log=False,
         loop=loop,
         http=http,
+        **options,
     )
 
 

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import uvicorn
-from benchmarks.load.ceiling import STACKS, create_ceiling_app
+from benchmarks.load.ceiling import STACKS, create_ceiling_app, serve
 from fastapi import FastAPI, Request, Response
 
 SIMULATE_PATH = "/restapi/v1.0/account/{accountId}/extension/{extensionId}/call-flow/simulate"
@@ -50,18 +49,12 @@ def main() -> None:
     args = parser.parse_args()
     os.environ[_RULE_FILE] = str(args.rule_file.resolve())
     os.environ[_SIMULATION_FILE] = str(args.simulation_file.resolve())
-    loop, http, _encoder = STACKS["fast"]
-    # The same uvicorn settings as ringforward.cli.main.run_server.
-    uvicorn.run(
+    serve(
         "benchmarks.load.ceiling_workers:create_app",
+        args.port,
+        "fast",
         factory=True,
         workers=args.workers,
-        host="127.0.0.1",
-        port=args.port,
-        log_level="warning",
-        access_log=False,
-        loop=loop,
-        http=http,
     )
 
 
