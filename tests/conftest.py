@@ -56,14 +56,11 @@ SUITE_WORKERS = 6
 # modules are the exceptions, listed longest first; they start before all others so that no
 # long test is left running alone at the end. "test": each test goes to whichever worker is
 # free (independent tests, each with its own servers, processes or SIP stack); "function":
-# each test function with all its parameters; "module": one worker, but early; "folder":
-# one worker for the whole folder, in order (the SIP calls: each starts Kamailio, a server
-# and SIPp phones whose timing is asserted, so they run one at a time, not against each other).
+# each test function with all its parameters; "module": one worker, but early.
 SPREAD: tuple[tuple[str, str], ...] = (
     ("tests/api/test_schemathesis.py", "function"),
     ("tests/client/test_concurrency.py", "test"),
     ("tests/client/test_groups_v2.py", "test"),
-    ("tests/sip/", "folder"),
     ("tests/e2e/", "test"),
     ("tests/api/test_persistence.py", "test"),
     ("tests/api/test_workers.py", "test"),
@@ -99,9 +96,7 @@ def _spread(nodeid: str) -> tuple[int, str]:
 
 def _work_unit(nodeid: str) -> str:
     """The tests one worker runs together: a module, a test function, or one test."""
-    position, mode = _spread(nodeid)
-    if mode == "folder":
-        return SPREAD[position][0]
+    mode = _spread(nodeid)[1]
     if mode == "test":
         return nodeid
     if mode == "function":
