@@ -8,7 +8,6 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from ringforward.config import Settings
 from ringforward.domain.errors import DomainError
 
 admin_app = typer.Typer(
@@ -20,6 +19,7 @@ T = TypeVar("T")
 
 
 def _run(db: str | None, use_case: Callable[..., Awaitable[T]], **arguments: object) -> T:
+    from ringforward.config import Settings
     from ringforward.store.database import Database, migrate
 
     settings = Settings(db=db) if db else Settings()

@@ -1,14 +1,15 @@
 """The ``ringforward`` command: serve, demo, jwt, simulate, sip, history, revert, groups.
 
-Heavy imports (the server, SQLAlchemy, argon2) happen inside the commands that need them,
-so that client-side commands such as ``groups`` start quickly.
+Heavy imports (the server, SQLAlchemy, argon2, and pydantic with the server's settings)
+happen inside the commands that need them, so that client-side commands such as ``groups``
+start quickly: scripts and tests start many of them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,7 +19,9 @@ from ringforward.cli.history import history, revert
 from ringforward.cli.simulate import simulate_command
 from ringforward.cli.sip import sip
 from ringforward.cli.transfer import export_command, import_command
-from ringforward.config import DEFAULT_PORT, Settings
+
+if TYPE_CHECKING:
+    from ringforward.config import Settings
 
 app = typer.Typer(
     help="A RingCentral-compatible call-handling service and ring-group toolkit.",
@@ -33,6 +36,8 @@ DbOption = Annotated[
 
 
 def _settings(**values: object) -> Settings:
+    from ringforward.config import Settings
+
     given = {key: value for key, value in values.items() if value is not None}
     return Settings(**given)  # type: ignore[arg-type]
 
@@ -149,7 +154,10 @@ def serve(
 
 @app.command()
 def demo(
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = DEFAULT_PORT,
+    # None: the settings' default port, named in the help without importing them here.
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on.", show_default="8080")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Serve with the demo data on http://127.0.0.1:8080 and print how to log in."""

@@ -11,7 +11,6 @@ import typer
 
 from ringforward.cli.connection import call_once, fail, require_login, with_connection
 from ringforward.client import ConnectionSettings
-from ringforward.config import Settings
 from ringforward.domain.errors import DomainError
 
 
@@ -42,6 +41,7 @@ def _from_server(
 
 
 def _from_database(db: str | None, extension: str, call: dict[str, str]) -> dict[str, Any]:
+    from ringforward.config import Settings
     from ringforward.service.access import CURRENT
     from ringforward.service.callflow import cli_principal, simulate_call
     from ringforward.service.scope import ExtensionCall
