@@ -64,7 +64,6 @@ SPREAD: tuple[tuple[str, str], ...] = (
     ("tests/e2e/", "test"),
     ("tests/api/test_persistence.py", "test"),
     ("tests/api/test_workers.py", "test"),
-    ("tests/client/test_export_import_v2.py", "test"),
     ("tests/unit/test_callflow_properties.py", "test"),
     ("tests/unit/test_comm_upgrade_properties.py", "test"),
     ("tests/unit/test_rule_index.py", "test"),

@@ -9,8 +9,6 @@ import subprocess
 from tests.support import cli
 from tests.support.servers import CLIENT_ID, CLIENT_SECRET, PASSWORD, LiveServer
 
-CLI = [*cli.MAIN, "groups"]
-
 
 def cli_env(server: LiveServer, *, jwt: str | None = None) -> dict[str, str]:
     """The RINGCENTRAL_* variables for ``server``: a JWT login if given, else a password one."""
@@ -35,29 +33,13 @@ def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
 def run_cli_together(
     env: dict[str, str], commands: list[list[str]], timeout: float = 600
 ) -> list[subprocess.CompletedProcess[str]]:
-    """Start every command at once as a process of its own and wait for all of them."""
-    processes = [
-        (
-            command,
-            subprocess.Popen(
-                [*CLI, *command],
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            ),
-        )
-        for command in commands
+    """``ringforward groups *command`` for every command at once, each a process of its own
+    (forked from one that imported the CLI: tests/support/forked_cli.py), and wait for all."""
+    answers = cli.run_together([["groups", *command] for command in commands], env, timeout)
+    return [
+        subprocess.CompletedProcess(command, answer.returncode, answer.stdout, answer.stderr)
+        for command, answer in zip(commands, answers, strict=True)
     ]
-    results = []
-    for command, process in processes:
-        try:
-            out, err = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            out, err = process.communicate()
-        results.append(subprocess.CompletedProcess(command, process.returncode, out, err))
-    return results
 
 
 def jwt_credential(server: LiveServer, extension: str = "22222222") -> str:

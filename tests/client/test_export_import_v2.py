@@ -4,25 +4,18 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from tests.client.helpers import cli_env
+from tests.support.cli import run_cli
 from tests.support.servers import PASSWORD, LiveServer
 
 USER_EXT = "22222233"
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ringforward.cli.main", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_cli(*args, env=env)
 
 
 def enhanced_env(server: LiveServer) -> dict[str, str]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.client.helpers import cli_env, run_cli, run_cli_together
+from tests.support import cli
 from tests.support.servers import PASSWORD, LiveServer
 
 ADMIN_EXT = "22222232"
@@ -73,23 +72,12 @@ def test_add_puts_the_number_in_the_work_hours_ring_group_and_simulate_rings_it(
         "name": "Work",
         "destination": {"phoneNumber": NEW},
     }
-    simulated = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ringforward.cli.main",
-            "simulate",
-            "--extension",
-            ADMIN_EXT,
-            "--at",
-            "2026-11-30T10:00:00-08:00",
-            "--db",
-            server.db_url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    simulation = cli.run_cli(
+        "simulate", "--extension", ADMIN_EXT, "--at", "2026-11-30T10:00:00-08:00",
+        "--db", server.db_url,
+    )  # fmt: skip
+    assert simulation.returncode == 0, simulation.stderr
+    simulated = simulation.stdout
     assert f"group 1: +16505550100, {NEW}" in simulated
 
 

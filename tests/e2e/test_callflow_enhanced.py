@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 from tests.api.test_history import assert_matches_schema
+from tests.support.cli import run_cli
 from tests.support.comm_rest import (
     ENHANCED,
     ENHANCED_ADMIN_EXT,
@@ -27,11 +27,7 @@ WEEKDAY_8PM = "2026-11-30T20:00:00-08:00"
 def cli_simulate(server: LiveServer, *extra: str) -> subprocess.CompletedProcess[str]:
     """``ringforward simulate --json`` of the enhanced admin at 10:00 on a weekday."""
     command = ["simulate", "--extension", ENHANCED_ADMIN_EXT, "--at", WEEKDAY_10AM, *extra]
-    return subprocess.run(
-        [sys.executable, "-m", "ringforward.cli.main", *command, "--json", "--db", server.db_url],
-        capture_output=True,
-        text=True,
-    )
+    return run_cli(*command, "--json", "--db", server.db_url)
 
 
 def _shape(flow: dict[str, object]) -> object:

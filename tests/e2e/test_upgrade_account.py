@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ from ringforward.service.scope import ExtensionCall
 from ringforward.store.database import Database, migrate
 from ringforward.wire.callflow import call_flow_json
 from tests.e2e.test_admin_provisioning import admin
+from tests.support.cli import run_cli
 from tests.unit.test_comm_upgrade_properties import answer_of, hops_of
 
 EXTENSIONS = ["22222222", "22222223"]
@@ -101,22 +100,8 @@ def test_upgrading_the_demo_keeps_every_answer(tmp_path: Path) -> None:
     ]
     again = admin(url, "upgrade-account", "11111111")
     assert again.returncode == 1 and "enhanced" in again.stderr
-    simulated = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ringforward.cli.main",
-            "simulate",
-            "--extension",
-            "22222222",
-            "--at",
-            "2026-11-30T10:00",
-            "--json",
-            "--db",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
+    simulated = run_cli(
+        "simulate", "--extension", "22222222", "--at", "2026-11-30T10:00", "--json", "--db", url
     )
+    assert simulated.returncode == 0, simulated.stderr
     assert '"StateRule"' in simulated.stdout

@@ -7,11 +7,15 @@ real process would give, so a test can compare both ways alike.
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import subprocess
 import sys
+import tempfile
 import traceback
 from collections.abc import Mapping
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -19,6 +23,8 @@ from ringforward.cli.main import app
 
 # The command line of a real process, for the tests where the process is the point.
 MAIN = [sys.executable, "-m", "ringforward.cli.main"]
+# Starts many commands at once as processes of their own (see the module's docstring).
+FORKED = [sys.executable, str(Path(__file__).with_name("forked_cli.py"))]
 
 
 def _overrides(env: Mapping[str, str] | None) -> dict[str, str | None]:
@@ -43,6 +49,40 @@ def run_cli(
     return subprocess.CompletedProcess(
         ["ringforward", *args], result.exit_code, result.stdout, stderr
     )
+
+
+def run_together(
+    commands: list[list[str]], env: Mapping[str, str], timeout: float
+) -> list[subprocess.CompletedProcess[str]]:
+    """``ringforward *command`` for every command at once, each a process of its own, with
+    ``env`` as their environment; the answers in the order of ``commands``. Processes still
+    running after ``timeout`` seconds are killed (return code -9)."""
+    with tempfile.TemporaryDirectory(prefix="ringforward-cli-") as directory:
+        launcher = subprocess.Popen(
+            [*FORKED, directory, json.dumps(commands)], env=dict(env), start_new_session=True
+        )
+        try:
+            launcher.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(launcher.pid, signal.SIGKILL)
+            launcher.wait()
+        results = []
+        for index, command in enumerate(commands):
+            output = Path(directory, str(index))
+            code = output.with_suffix(".code")
+            results.append(
+                subprocess.CompletedProcess(
+                    command,
+                    int(code.read_text()) if code.exists() else -signal.SIGKILL,
+                    _read(output.with_suffix(".out")),
+                    _read(output.with_suffix(".err")),
+                )
+            )
+        return results
+
+
+def _read(path: Path) -> str:
+    return path.read_text(errors="replace") if path.exists() else ""
 
 
 def jwt_credential(db_url: str, extension: str = "22222222") -> str:
