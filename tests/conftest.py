@@ -63,7 +63,7 @@ SPREAD: tuple[tuple[str, str], ...] = (
     ("tests/client/test_groups_v2.py", "test"),
     ("tests/e2e/", "test"),
     ("tests/api/test_persistence.py", "test"),
-    ("tests/api/test_workers.py", "test"),
+    ("tests/api/test_workers.py", "module"),
     ("tests/unit/test_callflow_properties.py", "test"),
     ("tests/unit/test_comm_upgrade_properties.py", "test"),
     ("tests/unit/test_rule_index.py", "test"),

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from tests.conftest import make_database_url
+from tests.conftest import BACKENDS, make_database_url
 from tests.support.cli import run_cli
 from tests.support.rest import ADMIN_EXT, USER, USER_EXT
 from tests.support.servers import (
@@ -125,22 +125,45 @@ ME = f"{API}/account/~/extension/~"
 NEW_PASSWORD = "An0ther-Passw0rd"
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def serve_workers(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[LiveServer, list[WorkerConnection]]]:
+    """One ``serve --workers 2`` per backend for all the tests below: four processes take
+    seconds of CPU to start, more than a test takes."""
+    directory = tmp_path_factory.mktemp("workers")
+    url = make_database_url(request.param, directory)
+    server = LiveServer(url, ["--workers", "2"], log_path=directory / "server.log", process=True)
+    try:
+        server.start()
+        connections = one_connection_per_worker(server.pid, server.port, workers=2)
+        yield server, connections
+        for connection in connections:
+            connection.close()
+    finally:
+        server.stop()
+        if request.param == "postgresql":
+            drop_postgres_database(url)
+
+
+# What a test below may change of the demo's logins, put back through the same commands
+# (another process's changes, which every worker sees on its next request).
+RESTORE = [
+    ["set-password", USER_EXT, "--password", PASSWORD],
+    ["enable-extension", USER_EXT],
+    ["set-admin", ADMIN_EXT, "--admin"],
+]
+
+
 @pytest.fixture
 def two_workers(
-    database_url: str, tmp_path: Path
+    serve_workers: tuple[LiveServer, list[WorkerConnection]],
 ) -> Iterator[tuple[LiveServer, list[WorkerConnection]]]:
-    server = LiveServer(
-        database_url, ["--workers", "2"], log_path=tmp_path / "server.log", process=True
-    ).start()
-    try:
-        connections = one_connection_per_worker(server.pid, server.port, workers=2)
-    except BaseException:
-        server.stop()
-        raise
-    yield server, connections
-    for connection in connections:
-        connection.close()
-    server.stop()
+    """The module's ``serve --workers 2`` with the demo's logins as the demo made them."""
+    yield serve_workers
+    for command in RESTORE:
+        result = run_cli("admin", *command, "--db", serve_workers[0].db_url)
+        assert result.returncode == 0, result.stderr
 
 
 def bearer(token: str, **more: str) -> dict[str, str]:
