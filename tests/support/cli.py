@@ -58,24 +58,33 @@ def run_together(
     ``env`` as their environment; the answers in the order of ``commands``. Processes still
     running after ``timeout`` seconds are killed (return code -9)."""
     with tempfile.TemporaryDirectory(prefix="ringforward-cli-") as directory:
-        launcher = subprocess.Popen(
-            [*FORKED, directory, json.dumps(commands)], env=dict(env), start_new_session=True
-        )
-        try:
-            launcher.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(launcher.pid, signal.SIGKILL)
-            launcher.wait()
+        log = Path(directory, "launcher.log")
+        with log.open("wb") as launcher_output:
+            launcher = subprocess.Popen(
+                [*FORKED, directory, json.dumps(commands)],
+                env=dict(env),
+                stdout=launcher_output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            try:
+                launcher.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(launcher.pid, signal.SIGKILL)
+                launcher.wait()
         results = []
         for index, command in enumerate(commands):
             output = Path(directory, str(index))
             code = output.with_suffix(".code")
+            stderr = _read(output.with_suffix(".err"))
+            if not code.exists():  # killed, or never started: say what the launcher said
+                stderr += f"\n(no exit status; the launcher's output:)\n{_read(log)}"
             results.append(
                 subprocess.CompletedProcess(
                     command,
                     int(code.read_text()) if code.exists() else -signal.SIGKILL,
                     _read(output.with_suffix(".out")),
-                    _read(output.with_suffix(".err")),
+                    stderr,
                 )
             )
         return results
