@@ -109,10 +109,11 @@ class SharedBudgets:
             async with lease.lock:  # one reservation at a time per key and process
                 if not _current(lease, now):
                     await self._reserve(key, lease, limit, window)
+        seconds_left = min(lease.ends - now, window)
         if lease.left > 0:
             lease.left -= 1
-            return Spent(True, limit - lease.reserved + lease.left, lease.ends - now)
-        return Spent(False, 0, lease.ends - now)
+            return Spent(True, limit - lease.reserved + lease.left, seconds_left)
+        return Spent(False, 0, seconds_left)
 
     async def _reserve(self, key: str, lease: Lease, limit: int, window: int) -> None:
         now = time.monotonic()
