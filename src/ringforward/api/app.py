@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ringforward.api import errors
 from ringforward.api.fast_reads import FastReadCounts, FastReads
+from ringforward.api.fast_simulate import FastSimulations
 from ringforward.api.ratelimit import install_rate_limits
 from ringforward.api.routes import (
     account,
@@ -104,11 +105,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def openapi_document() -> dict[str, Any]:
         return service_document(strict=settings.strict_ringcentral)
 
-    # In front of the router and every other middleware but the last: the hot GETs it
-    # answers from memory skip them (it counts their rate limits itself).
+    # In front of the router and every other middleware but the last: the hot GETs and
+    # the simulations they answer from memory skip them (they count rate limits themselves).
     app.state.fast_reads = settings.fast_reads
     app.state.fast_read_counts = FastReadCounts()
     app.add_middleware(FastReads)
+    app.add_middleware(FastSimulations)
     # Added last, so it is the outermost of ours: it also catches the middlewares' errors.
     app.add_middleware(CatchUnexpectedErrors)
 

@@ -29,7 +29,7 @@ import re
 import time
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -98,12 +98,58 @@ class FastReadCounts:
 
 
 @dataclass(frozen=True)
+class Caller:
+    token: str
+    host: bytes
+    headers: dict[bytes, bytes]
+
+
+class Question(Protocol):
+    """What a request answered from memory asks: with whose token, and the key of its
+    answer for the principal the token names."""
+
+    @property
+    def token(self) -> str: ...
+
+    def key(self, principal: Principal) -> tuple[Hashable, ...]: ...
+
+
+@dataclass(frozen=True)
 class _Question:
     token: str
     place: tuple[Hashable, ...]
 
     def key(self, principal: Principal) -> tuple[Hashable, ...]:
         return ("response", principal.extension_id, principal.is_admin, *self.place)
+
+
+def caller_of(scope: Scope, read: frozenset[bytes] = frozenset()) -> Caller | None:
+    """The token and Host of a request none of whose headers is unusual (only the
+    ignored ones and those named in ``read``, each at most once), nor asks for a fresh
+    answer; the values of the ``read`` headers come with them."""
+    token = host = None
+    values: dict[bytes, bytes] = {}
+    for raw_name, value in scope["headers"]:
+        name = raw_name.lower()
+        if (name not in IGNORED_HEADERS and name not in read) or name in values:
+            return None  # unknown, or twice where the full path reads only the first
+        if name in _READ_ONCE or name in read:
+            values[name] = value
+        if name == b"authorization":
+            token = token_of_header(value.decode("latin-1"))
+        elif name == b"host":
+            host = value
+        elif name == b"cache-control" and wants_fresh_header(value.decode("latin-1")):
+            return None
+    if token is None or host is None:
+        return None
+    return Caller(token, host, values)
+
+
+def place_of(scope: Scope, caller: Caller) -> tuple[Hashable, ...]:
+    """Where an answer was asked for: the links in it are built on it."""
+    path, query = scope["path"], scope.get("query_string", b"")
+    return (path, query, caller.host, scope["scheme"], scope.get("root_path", ""))
 
 
 def _question(scope: Scope) -> _Question | None:
@@ -120,23 +166,10 @@ def _question(scope: Scope) -> _Question | None:
         names = {name for name, _ in parse_qsl(query.decode("latin-1"), keep_blank_values=True)}
         if not names <= QUERIES[str(found.lastgroup)]:
             return None
-    token = host = None
-    seen: set[bytes] = set()
-    for raw_name, value in scope["headers"]:
-        name = raw_name.lower()
-        if name not in IGNORED_HEADERS or name in seen:
-            return None  # unknown, or twice where the full path reads only the first
-        if name in _READ_ONCE:
-            seen.add(name)
-        if name == b"authorization":
-            token = token_of_header(value.decode("latin-1"))
-        elif name == b"host":
-            host = value
-        elif name == b"cache-control" and wants_fresh_header(value.decode("latin-1")):
-            return None
-    if token is None or host is None:
+    caller = caller_of(scope)
+    if caller is None:
         return None
-    return _Question(token, (path, query, host, scope["scheme"], scope.get("root_path", "")))
+    return _Question(caller.token, place_of(scope, caller))
 
 
 class FastReads:
@@ -153,6 +186,14 @@ class FastReads:
         if question is None:
             await self.app(scope, receive, send)
             return
+        await self.from_memory(scope, receive, send, question)
+
+    async def from_memory(
+        self, scope: Scope, receive: Receive, send: Send, question: Question
+    ) -> None:
+        """The kept answer to ``question`` while it is current, else the full
+        application's (kept when it is a complete 200)."""
+        state = scope["app"].state
         db = state.db
         # Taken before anything is read: a change committed meanwhile makes what is kept
         # from this request stale at once.
@@ -179,7 +220,7 @@ class FastReads:
         await send({"type": "http.response.body", "body": answer.body})
 
     async def _through(
-        self, scope: Scope, receive: Receive, send: Send, question: _Question, stamp: Hashable
+        self, scope: Scope, receive: Receive, send: Send, question: Question, stamp: Hashable
     ) -> None:
         """The full application's answer, kept when it is a complete 200."""
         start: dict[str, Any] = {}

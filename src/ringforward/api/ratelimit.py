@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ringforward.api.buffered_body import read_body, replaying
 from ringforward.api.service_spec import throttling_group
+from ringforward.api.shared_budget import retry_seconds, shared_budgets
 from ringforward.config import Settings
 from ringforward.domain.errors import DomainError
 from ringforward.service.access import Principal
@@ -111,12 +112,15 @@ def storage_url(url: str) -> tuple[str, dict[str, str]]:
 
 
 class RateLimiter:
-    """Moving-window budgets per (group, app, user) over a ``limits`` storage."""
+    """Budgets per (group, app, user): a moving window in the process (``memory://``),
+    or shared through Redis in fixed windows spent by leases (``api/shared_budget.py``)."""
 
     def __init__(self, limits: Mapping[str, GroupLimit], storage: str = "memory://") -> None:
         uri, options = storage_url(storage)
         self._limits = dict(limits)
-        self._strategy = MovingWindowRateLimiter(storage_from_string(uri, **options))
+        counters = storage_from_string(uri, **options)
+        self._shared = shared_budgets(counters)
+        self._strategy = MovingWindowRateLimiter(counters)
 
     def limit_of(self, group: str) -> GroupLimit:
         return self._limits.get(group) or self._limits[FALLBACK_GROUP]
@@ -124,6 +128,10 @@ class RateLimiter:
     async def consume(self, group: str, identity: str) -> Verdict:
         """Count one request of ``identity`` in ``group``; refused when the budget is spent."""
         limit = self.limit_of(group)
+        if self._shared is not None:
+            key = f"{limit.group}/{limit.amount}/{limit.window}/{identity}"
+            spent = await self._shared.spend(key, limit.amount, limit.window)
+            return Verdict(spent.allowed, limit, spent.remaining, retry_seconds(spent))
         item = limit.item()
         allowed = await self._strategy.hit(item, limit.group, identity)
         stats = await self._strategy.get_window_stats(item, limit.group, identity)
