@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from ringforward.store import sqlite_inline
 from ringforward.store.changes import CHANNEL, ChangeWatch
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -50,7 +52,10 @@ def create_engine_for(url: str) -> AsyncEngine:
     if path and path != ":memory:":
         Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(
-        url, poolclass=NullPool if not path else None, hide_parameters=True
+        url,
+        poolclass=NullPool if not path else None,
+        hide_parameters=True,
+        async_creator=partial(sqlite_inline.connect, path or ":memory:"),
     )
     _tune_sqlite(engine)
     return engine
