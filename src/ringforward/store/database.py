@@ -111,9 +111,12 @@ class UnitOfWork:
     error goes on at once.
     """
 
-    def __init__(self, engine: AsyncEngine, *, group: WriteGroup | None = None) -> None:
+    def __init__(
+        self, engine: AsyncEngine, *, group: WriteGroup | None = None, content_only: bool = False
+    ) -> None:
         self._engine = engine
         self._group = group
+        self._content_only = content_only
         self._connection: AsyncConnection | None = None
 
     @property
@@ -128,7 +131,7 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         if self._group is not None:
-            self._connection = await self._group.join()
+            self._connection = await self._group.join(content_only=self._content_only)
             return self
         connection = await self._engine.connect()
         try:
@@ -181,11 +184,17 @@ class WriteGroup:
         # Writers whose savepoint was released, waiting for the group's commit.
         self._members: list[asyncio.Future[None]] = []
         self._committer: asyncio.Task[None] | None = None
+        # Whether a writer of the group may have changed more than call handling.
+        self._structure = False
 
-    async def join(self) -> AsyncConnection:
-        """Wait for this writer's turn; a savepoint of the group's transaction is open."""
+    async def join(self, *, content_only: bool = False) -> AsyncConnection:
+        """Wait for this writer's turn; a savepoint of the group's transaction is open.
+
+        ``content_only``: the writer changes call handling only (rules, numbers, hours),
+        never credentials, extensions or accounts (``ChangeWatch.structure_stamp``)."""
         await self._turn.acquire()
         try:
+            self._structure = self._structure or not content_only
             if self._connection is None:
                 connection = await self._engine.connect()
                 try:
@@ -248,6 +257,8 @@ class WriteGroup:
             if connection is None:
                 return
             failure: BaseException | None = None
+            structure, self._structure = self._structure, False
+            before = self._changes.before_commit() if members else None
             try:
                 if members:
                     if self._changes.notifies:
@@ -262,7 +273,7 @@ class WriteGroup:
             finally:
                 if members:
                     # Even a failed commit may have reached the disk: caches must read again.
-                    self._changes.committed()
+                    self._changes.committed(structure=structure, before=before)
                 await _close(connection)
             _settle(members, failure)
             if isinstance(failure, asyncio.CancelledError):
@@ -270,6 +281,7 @@ class WriteGroup:
 
     async def _abandon(self, error: BaseException | None = None) -> None:
         """Roll the group's transaction back and fail every writer waiting on it."""
+        self._structure = False
         connection, self._connection = self._connection, None
         members, self._members = self._members, []
         if connection is not None:
@@ -319,8 +331,9 @@ class Database:
     def reading(self) -> UnitOfWork:
         return UnitOfWork(self.engine)
 
-    def writing(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, group=self._writes)
+    def writing(self, *, content_only: bool = False) -> UnitOfWork:
+        """A write; ``content_only`` when it changes call handling and nothing else."""
+        return UnitOfWork(self.engine, group=self._writes, content_only=content_only)
 
     async def dispose(self) -> None:
         await self.changes.stop()
