@@ -78,25 +78,9 @@ class InlineCursor:
     async def close(self) -> None:
         self._cursor.close()
 
-    @property
-    def description(self) -> Any:
-        return self._cursor.description
-
-    @property
-    def rowcount(self) -> int:
-        return self._cursor.rowcount
-
-    @property
-    def lastrowid(self) -> int | None:
-        return self._cursor.lastrowid
-
-    @property
-    def arraysize(self) -> int:
-        return self._cursor.arraysize
-
-    @arraysize.setter
-    def arraysize(self, value: int) -> None:
-        self._cursor.arraysize = value
+    def __getattr__(self, name: str) -> Any:
+        # description, rowcount, lastrowid, arraysize: the sqlite3 cursor's own.
+        return getattr(self._cursor, name)
 
 
 class _Inline:
@@ -185,13 +169,9 @@ class InlineConnection:
     async def create_function(self, *args: Any, **kwargs: Any) -> None:
         self._conn.create_function(*args, **kwargs)
 
-    @property
-    def isolation_level(self) -> str | None:
-        return self._conn.isolation_level
-
-    @property
-    def in_transaction(self) -> bool:
-        return self._conn.in_transaction
+    def __getattr__(self, name: str) -> Any:
+        # isolation_level, in_transaction: the sqlite3 connection's own.
+        return getattr(self._conn, name)
 
 
 async def connect(database: str, **kwargs: Any) -> InlineConnection:
