@@ -273,7 +273,11 @@ class WriteGroup:
             finally:
                 if members:
                     # Even a failed commit may have reached the disk: caches must read again.
-                    self._changes.committed(structure=structure, before=before)
+                    # A failed commit accounts for no change of the header: whatever moved
+                    # it meanwhile was someone else's.
+                    self._changes.committed(
+                        structure=structure, before=before if failure is None else None
+                    )
                 await _close(connection)
             _settle(members, failure)
             if isinstance(failure, asyncio.CancelledError):
