@@ -201,7 +201,7 @@ class FastReads:
         if stamp is None:
             await self.app(scope, receive, send)
             return
-        principal = remembered_principal(db, hash_token(question.token), stamp, time.time())
+        principal = remembered_principal(db, hash_token(question.token), time.time())
         if principal is not None:
             found, answer = read_model(db).get(principal.account_id, question.key(principal), stamp)
             if found:

@@ -64,7 +64,7 @@ async def get_rule(ext: ExtensionCall, rule_id: str, *, fresh: bool = False) -> 
 
 async def create_custom_rule(ext: ExtensionCall, body: Mapping[str, Any]) -> RuleView:
     check_schema(body, CREATE_SCHEMA)
-    async with editing(ext) as scope:
+    async with editing(ext, content_only=True) as scope:
         context = await scope.rule_context()
         draft = new_custom_rule(body, rule_id="0", position=0, context=context)
         rule_number = await scope.repos.sequences.next_id("answering_rule")
@@ -106,7 +106,7 @@ async def update_rule_with(
 async def _update(
     ext: ExtensionCall, rule_id: str, checked_body: BodyFromView, if_match: str | None
 ) -> RuleView:
-    async with editing(ext) as scope:
+    async with editing(ext, content_only=True) as scope:
         rule = await scope.rule(rule_id)
         check_if_match(rule, if_match)
         context = await scope.rule_context()
@@ -117,7 +117,7 @@ async def _update(
 
 
 async def delete_rule(ext: ExtensionCall, rule_id: str, *, if_match: str | None = None) -> None:
-    async with editing(ext) as scope:
+    async with editing(ext, content_only=True) as scope:
         rule = await scope.rule(rule_id)
         if not rule.is_custom:
             raise ValidationError(

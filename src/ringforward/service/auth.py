@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets as stdlib_secrets
 import time
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -312,10 +312,11 @@ async def authenticate(db: Database, access_token: str | None) -> Principal:
     digest = hash_token(access_token)
     cache = principal_cache(db)
     # Taken before the database is read: a change committed meanwhile makes the entry stale.
-    stamp = db.changes.stamp()
+    # Writes of this process that change call handling only leave it as it was.
+    stamp = db.changes.structure_stamp()
     now = time.time()
     if stamp is not None:
-        cached = remembered_principal(db, digest, stamp, now)
+        cached = principal_cache(db).get(digest, stamp, now)
         if cached is not None:
             return cached
     async with stored(db, writing=False) as repo:
@@ -335,12 +336,11 @@ async def authenticate(db: Database, access_token: str | None) -> Principal:
     return principal
 
 
-def remembered_principal(
-    db: Database, digest: str, stamp: Hashable, now: float
-) -> Principal | None:
-    """The principal of a token digest from memory alone, if still current at ``stamp``
-    and unexpired; None when only ``authenticate`` (the database) can tell."""
-    return principal_cache(db).get(digest, stamp, now)
+def remembered_principal(db: Database, digest: str, now: float) -> Principal | None:
+    """The principal of a token digest from memory alone, if still current and unexpired;
+    None when only ``authenticate`` (the database) can tell."""
+    stamp = db.changes.structure_stamp()
+    return None if stamp is None else principal_cache(db).get(digest, stamp, now)
 
 
 def principal_of(extension: Extension, client_id: str, session_id: str) -> Principal:

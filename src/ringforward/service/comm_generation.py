@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Hashable
+
 from ringforward.domain.comm_handling.errors import wrong_generation
 from ringforward.service.access import CURRENT, Principal
+from ringforward.service.per_database import PerDatabase
 from ringforward.service.scope import ExtensionCall, reading
 from ringforward.store.database import Database
 from ringforward.store.repositories import stored
+
+# Accounts whose generation this process keeps, least recently asked dropped first.
+KEPT_ACCOUNTS = 10_000
+# Account id → (structure stamp when read, generation). Only a write that is not
+# content-only (an upgrade, provisioning) can change a generation, and every such write
+# changes the structure stamp (``store.changes``).
+_kept: PerDatabase[OrderedDict[str, tuple[Hashable, str]]] = PerDatabase(OrderedDict)
 
 
 async def extension_generation(ext: ExtensionCall) -> str:
@@ -24,7 +35,24 @@ async def require_generation(
     account_id = principal.account_id if account_ref == CURRENT else account_ref
     if account_id != principal.account_id:
         return
-    async with stored(db, writing=False) as repos:
-        generation = await repos.comm.generation(account_id)
+    generation = await _generation(db, account_id)
     if generation != wanted:
         raise wrong_generation(generation)
+
+
+async def _generation(db: Database, account_id: str) -> str:
+    kept = _kept(db)
+    stamp = db.changes.structure_stamp()
+    if stamp is not None:
+        found = kept.get(account_id)
+        if found is not None and found[0] == stamp:
+            kept.move_to_end(account_id)
+            return found[1]
+    async with stored(db, writing=False) as repos:
+        generation = await repos.comm.generation(account_id)
+    if stamp is not None:
+        kept[account_id] = (stamp, generation)
+        kept.move_to_end(account_id)
+        while len(kept) > KEPT_ACCOUNTS:
+            kept.popitem(last=False)
+    return generation

@@ -113,8 +113,10 @@ class Scope:
 
 
 @asynccontextmanager
-async def _scope(ext: ExtensionCall, *, writing: bool) -> AsyncIterator[Scope]:
-    async with stored(ext.db, writing=writing) as repos:
+async def _scope(
+    ext: ExtensionCall, *, writing: bool, content_only: bool = False
+) -> AsyncIterator[Scope]:
+    async with stored(ext.db, writing=writing, content_only=content_only) as repos:
         # A writer needs no lock of its own: this process's writers take turns in the write
         # group, and groups of all processes take turns on the database (store.database).
         target = await resolve_target(repos.extensions, ext.who, ext.account_id, ext.extension_id)
@@ -125,5 +127,9 @@ def reading(ext: ExtensionCall) -> AbstractAsyncContextManager[Scope]:
     return _scope(ext, writing=False)
 
 
-def editing(ext: ExtensionCall) -> AbstractAsyncContextManager[Scope]:
-    return _scope(ext, writing=True)
+def editing(
+    ext: ExtensionCall, *, content_only: bool = False
+) -> AbstractAsyncContextManager[Scope]:
+    """A write on the extension; ``content_only`` when it changes its call handling and
+    nothing else (no credential, extension or account), so that cached principals stay."""
+    return _scope(ext, writing=True, content_only=content_only)

@@ -33,13 +33,12 @@ class LoggedRecord(AuditRecord):
 
 _FIELDS = tuple(AuditRecord.__dataclass_fields__)
 _LOGGED_FIELDS = tuple(LoggedRecord.__dataclass_fields__)
+_INSERT = insert(t.audit_log)
 
 
 class AuditRepository(Queries):
     async def insert_audit(self, record: AuditRecord) -> None:
-        await self._execute(
-            insert(t.audit_log).values({name: getattr(record, name) for name in _FIELDS})
-        )
+        await self._execute(_INSERT, {name: getattr(record, name) for name in _FIELDS})
 
     async def list_audit(
         self, extension_id: str, resource_type: str, resource_id: str

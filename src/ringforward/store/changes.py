@@ -12,8 +12,8 @@ means "cannot tell": the caller must read the database.
   read of shared memory, with no database round trip, and sees another process's commit
   as soon as it is made. Without a ``-shm`` file (no open connection, or not in WAL mode)
   the stamp is ``None``.
-- PostgreSQL, same host: after its commit, every write transaction writes 16 random bytes
-  to a small file named after the database URL in the temporary directory, which every
+- PostgreSQL, same host: after its commit, every write transaction adds one to a counter
+  in a small file named after the database URL in the temporary directory, which every
   process of the host on that database reads into its stamp; so a client that got a 2xx
   for a write reads it back on its next request, whichever worker answers it.
 - PostgreSQL, other hosts: every writing transaction sends ``NOTIFY ringforward_changes`` (delivered
@@ -22,15 +22,27 @@ means "cannot tell": the caller must read the database.
   arrives (measured in docs/architecture.md). Until the listener is connected, or after it
   is lost, the stamp is ``None``; a lost listener reconnects (retrying with a growing
   delay) and starts a new epoch, so nothing cached before the loss is served after it.
+
+*Structure* (what authentication and the choice of API read: tokens, passwords,
+extensions, accounts) has a stamp of its own, ``structure_stamp``, which this process's
+writes change only when they may have touched it: a write that declares it changed call
+handling only (``content_only``) leaves it alone. Writes of other processes cannot be
+told apart, so any of them changes it: on SQLite, a change of the WAL-index header that
+this process's own commit does not account for (its commit counter moves by exactly one
+across the commit, read while the write lock was held and right after); on PostgreSQL, a
+notification from another process or a step of the host's change counter that this
+process did not make.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import hashlib
 import logging
 import os
+import sys
 import tempfile
 from collections.abc import Hashable
 from typing import Any
@@ -41,6 +53,9 @@ log = logging.getLogger("ringforward")
 
 CHANNEL = "ringforward_changes"
 _WAL_INDEX_HEADER = 48
+# The WAL-index header's commit counter (``iChange``): a native-endian u32 at offset 8.
+_COMMIT_COUNTER = slice(8, 12)
+_HOST_COUNTER = 8
 # Reconnecting a lost listener: first retry after 50 ms, then doubling up to 5 s.
 _FIRST_RETRY = 0.05
 _LAST_RETRY = 5.0
@@ -56,6 +71,13 @@ class ChangeWatch:
         self._url = url
         self._local = 0
         self._remote = 0
+        # This process's commits that may have changed structure.
+        self._structure = 0
+        # Changes of other processes seen by the mark they leave (see structure_stamp).
+        self._foreign = 0
+        self._accounted: bytes | None = None
+        # The mark before this process's commit in flight (SQLite), if one is.
+        self._committing: bytes | None = None
         self._listener: Any = None
         self._reconnecting: asyncio.Task[None] | None = None
         self._stopped = False
@@ -74,34 +96,87 @@ class ChangeWatch:
         """True when writing transactions must send the change notification."""
         return not self._sqlite
 
-    def committed(self) -> None:
-        """A write transaction of this process has just committed."""
-        self._local += 1
-        if not self._sqlite:
-            self._touch_host_file()
+    def before_commit(self) -> bytes | None:
+        """What a write group reads while it holds the write lock, just before committing."""
+        self._committing = self._wal_index_header() if self._sqlite else None
+        return self._committing
 
-    def _touch_host_file(self) -> None:
+    def committed(self, *, structure: bool = True, before: bytes | None = None) -> None:
+        """A write transaction of this process has just committed; ``structure``: it may
+        have changed more than call handling; ``before``: ``before_commit()``'s mark."""
+        self._committing = None
+        self._local += 1
+        if structure:
+            self._structure += 1
+        if self._sqlite:
+            after = self._wal_index_header()
+            ours = (
+                before is not None
+                and after is not None
+                and before == self._accounted
+                and _commit_count(after) == _commit_count(before) + 1
+            )
+        else:
+            previous, after = self._step_host_counter()
+            ours = previous is not None and previous == self._accounted
+        if not ours:
+            self._foreign += 1
+        self._accounted = after
+
+    def _step_host_counter(self) -> tuple[bytes | None, bytes | None]:
+        """Add one to the host's change counter; its value before and after."""
         try:
-            fd = os.open(self._host_file, os.O_WRONLY | os.O_CREAT, 0o600)
+            fd = os.open(self._host_file, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as error:
             log.warning("cannot mark a change in %s: %s", self._host_file, error)
-            return
+            return None, None
         try:
-            os.pwrite(fd, os.urandom(16), 0)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            previous = os.pread(fd, _HOST_COUNTER, 0).ljust(_HOST_COUNTER, b"\0")
+            after = (int.from_bytes(previous, "little") + 1).to_bytes(_HOST_COUNTER, "little")
+            os.pwrite(fd, after, 0)
+            return previous, after
         finally:
-            os.close(fd)
+            os.close(fd)  # releases the lock
 
     def _host_mark(self) -> bytes | None:
         try:
             fd = os.open(self._host_file, os.O_RDONLY)
         except FileNotFoundError:
-            return b""  # no process of this host has written yet
+            return bytes(_HOST_COUNTER)  # no process of this host has written yet
         except OSError:
             return None
         try:
-            return os.pread(fd, 16, 0)
+            return os.pread(fd, _HOST_COUNTER, 0).ljust(_HOST_COUNTER, b"\0")
         finally:
             os.close(fd)
+
+    def structure_stamp(self) -> Hashable | None:
+        """Like ``stamp``, but unchanged by this process's content-only writes."""
+        if self._sqlite:
+            mark = self._wal_index_header()
+        elif self._listener is None or self._listener.is_closed():
+            return None
+        else:
+            mark = self._host_mark()
+        if mark is None:
+            return None
+        if mark != self._accounted and not self._own_commit_in_flight(mark):
+            self._foreign += 1
+            self._accounted = mark
+        return (self._foreign, self._remote, self._structure)
+
+    def _own_commit_in_flight(self, mark: bytes) -> bool:
+        """Whether ``mark`` can only be this process's commit, not yet returned: no other
+        process commits while this one holds the write lock, so one commit more than the
+        mark read under that lock is this one (its writes are not acknowledged yet, so
+        answering as before it is still right)."""
+        before = self._committing
+        return (
+            before is not None
+            and before == self._accounted
+            and _commit_count(mark) == _commit_count(before) + 1
+        )
 
     def stamp(self) -> Hashable | None:
         if self._sqlite:
@@ -193,3 +268,7 @@ class ChangeWatch:
         listener, self._listener = self._listener, None
         if listener is not None:
             await listener.close()
+
+
+def _commit_count(header: bytes) -> int:
+    return int.from_bytes(header[_COMMIT_COUNTER], sys.byteorder)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from ringforward.store import sqlite_inline
 from ringforward.store.changes import CHANNEL, ChangeWatch
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -50,7 +52,10 @@ def create_engine_for(url: str) -> AsyncEngine:
     if path and path != ":memory:":
         Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(
-        url, poolclass=NullPool if not path else None, hide_parameters=True
+        url,
+        poolclass=NullPool if not path else None,
+        hide_parameters=True,
+        async_creator=partial(sqlite_inline.connect, path or ":memory:"),
     )
     _tune_sqlite(engine)
     return engine
@@ -106,9 +111,12 @@ class UnitOfWork:
     error goes on at once.
     """
 
-    def __init__(self, engine: AsyncEngine, *, group: WriteGroup | None = None) -> None:
+    def __init__(
+        self, engine: AsyncEngine, *, group: WriteGroup | None = None, content_only: bool = False
+    ) -> None:
         self._engine = engine
         self._group = group
+        self._content_only = content_only
         self._connection: AsyncConnection | None = None
 
     @property
@@ -123,7 +131,7 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         if self._group is not None:
-            self._connection = await self._group.join()
+            self._connection = await self._group.join(content_only=self._content_only)
             return self
         connection = await self._engine.connect()
         try:
@@ -176,11 +184,17 @@ class WriteGroup:
         # Writers whose savepoint was released, waiting for the group's commit.
         self._members: list[asyncio.Future[None]] = []
         self._committer: asyncio.Task[None] | None = None
+        # Whether a writer of the group may have changed more than call handling.
+        self._structure = False
 
-    async def join(self) -> AsyncConnection:
-        """Wait for this writer's turn; a savepoint of the group's transaction is open."""
+    async def join(self, *, content_only: bool = False) -> AsyncConnection:
+        """Wait for this writer's turn; a savepoint of the group's transaction is open.
+
+        ``content_only``: the writer changes call handling only (rules, numbers, hours),
+        never credentials, extensions or accounts (``ChangeWatch.structure_stamp``)."""
         await self._turn.acquire()
         try:
+            self._structure = self._structure or not content_only
             if self._connection is None:
                 connection = await self._engine.connect()
                 try:
@@ -243,6 +257,8 @@ class WriteGroup:
             if connection is None:
                 return
             failure: BaseException | None = None
+            structure, self._structure = self._structure, False
+            before = self._changes.before_commit() if members else None
             try:
                 if members:
                     if self._changes.notifies:
@@ -257,7 +273,11 @@ class WriteGroup:
             finally:
                 if members:
                     # Even a failed commit may have reached the disk: caches must read again.
-                    self._changes.committed()
+                    # A failed commit accounts for no change of the header: whatever moved
+                    # it meanwhile was someone else's.
+                    self._changes.committed(
+                        structure=structure, before=before if failure is None else None
+                    )
                 await _close(connection)
             _settle(members, failure)
             if isinstance(failure, asyncio.CancelledError):
@@ -265,6 +285,7 @@ class WriteGroup:
 
     async def _abandon(self, error: BaseException | None = None) -> None:
         """Roll the group's transaction back and fail every writer waiting on it."""
+        self._structure = False
         connection, self._connection = self._connection, None
         members, self._members = self._members, []
         if connection is not None:
@@ -314,8 +335,9 @@ class Database:
     def reading(self) -> UnitOfWork:
         return UnitOfWork(self.engine)
 
-    def writing(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, group=self._writes)
+    def writing(self, *, content_only: bool = False) -> UnitOfWork:
+        """A write; ``content_only`` when it changes call handling and nothing else."""
+        return UnitOfWork(self.engine, group=self._writes, content_only=content_only)
 
     async def dispose(self) -> None:
         await self.changes.stop()

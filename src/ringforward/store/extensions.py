@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 
 from ringforward.domain.model import Account, BusinessHours, Extension
@@ -20,6 +20,16 @@ def _account(row: RowMapping) -> Account:
 _ACCOUNT_FIELDS = ("id", "name", "main_number", "time_zone", "country")
 # The account's columns under names of their own, beside the extension's in one row.
 _ACCOUNT_COLUMNS = [t.accounts.c[name].label(f"account__{name}") for name in _ACCOUNT_FIELDS]
+
+
+_EXTENSION_AND_ACCOUNT = (
+    select(t.extensions, *_ACCOUNT_COLUMNS)
+    .join(t.accounts, t.accounts.c.id == t.extensions.c.account_id)
+    .where(t.extensions.c.id == bindparam("of_extension"))
+)
+_EXTENSION_IDS = select(t.extensions.c.id).where(
+    t.extensions.c.account_id == bindparam("of_account")
+)
 
 
 def _extension(row: RowMapping) -> Extension:
@@ -53,11 +63,7 @@ class ExtensionRepository(Queries):
         self, extension_id: str
     ) -> tuple[Extension, Account] | None:
         """The extension and its account, in one query."""
-        row = await self._row(
-            select(t.extensions, *_ACCOUNT_COLUMNS)
-            .join(t.accounts, t.accounts.c.id == t.extensions.c.account_id)
-            .where(t.extensions.c.id == extension_id)
-        )
+        row = await self._row(_EXTENSION_AND_ACCOUNT, {"of_extension": extension_id})
         if row is None:
             return None
         account = Account(*(row[f"account__{name}"] for name in _ACCOUNT_FIELDS))
@@ -72,9 +78,7 @@ class ExtensionRepository(Queries):
         return [_extension(row) for row in rows]
 
     async def extension_ids(self, account_id: str) -> frozenset[str]:
-        rows = await self._rows(
-            select(t.extensions.c.id).where(t.extensions.c.account_id == account_id)
-        )
+        rows = await self._rows(_EXTENSION_IDS, {"of_account": account_id})
         return frozenset(row["id"] for row in rows)
 
     async def find_login(self, email: str) -> tuple[Extension, str] | None:

@@ -2,37 +2,49 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.engine import RowMapping
 
 from ringforward.store.database import UnitOfWork
 
+Params = Mapping[str, Any] | None
+
+
+@cache
+def _extension_rows(table: Table, order_by: Any) -> Any:
+    # Built once: a statement made per call costs more CPU than running it (its parts
+    # coerced again, its cache key computed again); ``bindparam`` takes the values.
+    return select(table).where(table.c.extension_id == bindparam("of_extension")).order_by(order_by)
+
 
 class Queries:
-    """Base of the per-aggregate repositories: rows stay in here, values go out."""
+    """Base of the per-aggregate repositories: rows stay in here, values go out.
+
+    The statements of the hot paths are built once at import, with ``bindparam``s that
+    ``params`` fill (see ``_extension_rows``).
+    """
 
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
 
-    async def _rows(self, statement: Any) -> Sequence[RowMapping]:
-        result = await self._uow.connection.execute(statement)
+    async def _rows(self, statement: Any, params: Params = None) -> Sequence[RowMapping]:
+        result = await self._uow.connection.execute(statement, params)
         return result.mappings().all()
 
-    async def _row(self, statement: Any) -> RowMapping | None:
-        result = await self._uow.connection.execute(statement)
+    async def _row(self, statement: Any, params: Params = None) -> RowMapping | None:
+        result = await self._uow.connection.execute(statement, params)
         return result.mappings().first()
 
     async def _of_extension(
         self, table: Table, extension_id: str, order_by: Any
     ) -> Sequence[RowMapping]:
         """The rows of ``table`` that belong to one extension, in ``order_by`` order."""
-        return await self._rows(
-            select(table).where(table.c.extension_id == extension_id).order_by(order_by)
-        )
+        return await self._rows(_extension_rows(table, order_by), {"of_extension": extension_id})
 
-    async def _execute(self, statement: Any) -> int:
-        result = await self._uow.connection.execute(statement)
+    async def _execute(self, statement: Any, params: Params = None) -> int:
+        result = await self._uow.connection.execute(statement, params)
         return int(result.rowcount)

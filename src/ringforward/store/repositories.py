@@ -31,7 +31,10 @@ class Repositories:
 
 
 @asynccontextmanager
-async def stored(db: Database, *, writing: bool) -> AsyncIterator[Repositories]:
-    """A transaction with its repositories; a writer commits when the block ends cleanly."""
-    async with db.writing() if writing else db.reading() as uow:
+async def stored(
+    db: Database, *, writing: bool, content_only: bool = False
+) -> AsyncIterator[Repositories]:
+    """A transaction with its repositories; a writer commits when the block ends cleanly
+    (``content_only``: it changes call handling and nothing else, ``Database.writing``)."""
+    async with db.writing(content_only=content_only) if writing else db.reading() as uow:
         yield Repositories(uow)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from ringforward.domain.model import AnsweringRule
 from ringforward.store import tables as t
@@ -28,6 +28,16 @@ def _where(extension_id: str, rule_id: str) -> tuple[Any, Any]:
     )
 
 
+_RULES = t.answering_rules
+_ONE_RULE = (
+    _RULES.c.extension_id == bindparam("of_extension"),
+    _RULES.c.rule_id == bindparam("of_rule"),
+)
+_GET_RULE = select(_RULES).where(*_ONE_RULE)
+# The SET clause is the parameters named after columns (``_values``).
+_UPDATE_RULE = update(_RULES).where(*_ONE_RULE, _RULES.c.version == bindparam("previous_version"))
+
+
 class RuleRepository(Queries):
     async def list_rules(self, extension_id: str) -> list[AnsweringRule]:
         table = t.answering_rules
@@ -35,7 +45,7 @@ class RuleRepository(Queries):
         return [rule_from_row(row) for row in rows]
 
     async def get_rule(self, extension_id: str, rule_id: str) -> AnsweringRule | None:
-        row = await self._row(select(t.answering_rules).where(*_where(extension_id, rule_id)))
+        row = await self._row(_GET_RULE, {"of_extension": extension_id, "of_rule": rule_id})
         return rule_from_row(row) if row else None
 
     async def insert_rule(self, rule: AnsweringRule) -> None:
@@ -51,12 +61,13 @@ class RuleRepository(Queries):
     async def update_rule(self, rule: AnsweringRule, *, previous_version: int) -> bool:
         """Write ``rule`` if nobody changed it since ``previous_version``; False otherwise."""
         changed = await self._execute(
-            update(t.answering_rules)
-            .where(
-                *_where(rule.extension_id, rule.id),
-                t.answering_rules.c.version == previous_version,
-            )
-            .values(**_values(rule))
+            _UPDATE_RULE,
+            {
+                "of_extension": rule.extension_id,
+                "of_rule": rule.id,
+                "previous_version": previous_version,
+                **_values(rule),
+            },
         )
         return changed == 1
 
