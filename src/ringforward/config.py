@@ -7,7 +7,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_PORT = 8080
+from ringforward.defaults import DEFAULT_PORT
 
 
 def default_database_url() -> str:

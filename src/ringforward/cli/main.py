@@ -19,6 +19,7 @@ from ringforward.cli.history import history, revert
 from ringforward.cli.simulate import simulate_command
 from ringforward.cli.sip import sip
 from ringforward.cli.transfer import export_command, import_command
+from ringforward.defaults import DEFAULT_PORT
 
 if TYPE_CHECKING:
     from ringforward.config import Settings
@@ -154,10 +155,7 @@ def serve(
 
 @app.command()
 def demo(
-    # None: the settings' default port, named in the help without importing them here.
-    port: Annotated[
-        int | None, typer.Option(help="Port to listen on.", show_default="8080")
-    ] = None,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = DEFAULT_PORT,
     db: DbOption = None,
 ) -> None:
     """Serve with the demo data on http://127.0.0.1:8080 and print how to log in."""
