@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,8 @@ from ringforward.service.provisioning import (
 )
 from ringforward.service.scope import ExtensionCall
 from ringforward.store.database import Database, migrate
+from tests.conftest import make_database_url
+from tests.support.servers import drop_postgres_database
 
 ADMIN = Principal(DEMO_ACCOUNT_ID, DEMO_ADMIN_ID, True, "test-client", "test-session")
 USER = Principal(DEMO_ACCOUNT_ID, DEMO_USER_ID, False, "test-client", "test-session")
@@ -69,3 +72,33 @@ async def db(db_url: str) -> AsyncIterator[Database]:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@asynccontextmanager
+async def database_pair(backend: str, tmp_path: Path) -> AsyncIterator[tuple[Database, Database]]:
+    """Two handles on one fresh demo database, each with its own host directory."""
+    # The PostgreSQL helpers run their own event loop: keep them off this one.
+    url = await asyncio.to_thread(make_database_url, backend, tmp_path)
+    await migrate(url)
+    first = Database(url, host_directory=str(tmp_path / "host-1"))
+    second = Database(url, host_directory=str(tmp_path / "host-2"))
+    (tmp_path / "host-1").mkdir()
+    (tmp_path / "host-2").mkdir()
+    try:
+        assert await load_demo(first)
+        for db in (first, second):
+            await db.changes.start()
+        yield first, second
+    finally:
+        await first.dispose()
+        await second.dispose()
+        if backend == "postgresql":
+            await asyncio.to_thread(drop_postgres_database, url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def pair(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[tuple[Database, Database]]:
+    async with database_pair(str(request.param), tmp_path) as databases:
+        yield databases

@@ -18,7 +18,8 @@ from ringforward.domain.errors import AuthenticationError
 from ringforward.service import auth
 from ringforward.service.provisioning import DEMO_ADMIN_ID
 from ringforward.store.database import Database
-from tests.service.test_principal_cache import count_statements, database_pair, login, write
+from tests.service.conftest import database_pair
+from tests.service.test_principal_cache import count_statements, login, write
 from tests.support.servers import postgres_admin
 
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres]

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,47 +27,14 @@ from ringforward.service.provisioning import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
     DEMO_PASSWORD,
-    load_demo,
 )
-from ringforward.store.database import Database, migrate
-from tests.conftest import make_database_url
-from tests.support.servers import drop_postgres_database
+from ringforward.store.database import Database
 
 pytestmark = pytest.mark.anyio
 CLIENT = GrantClient(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
 # What a change made by one process may take to reach another (the goal is 100 ms; the
 # bound leaves room for a busy two-core machine).
 CROSS_PROCESS_BOUND = 1.0
-
-
-@asynccontextmanager
-async def database_pair(backend: str, tmp_path: Path) -> AsyncIterator[tuple[Database, Database]]:
-    """Two handles on one fresh demo database, each with its own host directory."""
-    # The PostgreSQL helpers run their own event loop: keep them off this one.
-    url = await asyncio.to_thread(make_database_url, backend, tmp_path)
-    await migrate(url)
-    first = Database(url, host_directory=str(tmp_path / "host-1"))
-    second = Database(url, host_directory=str(tmp_path / "host-2"))
-    (tmp_path / "host-1").mkdir()
-    (tmp_path / "host-2").mkdir()
-    try:
-        assert await load_demo(first)
-        for db in (first, second):
-            await db.changes.start()
-        yield first, second
-    finally:
-        await first.dispose()
-        await second.dispose()
-        if backend == "postgresql":
-            await asyncio.to_thread(drop_postgres_database, url)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def pair(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[tuple[Database, Database]]:
-    async with database_pair(str(request.param), tmp_path) as databases:
-        yield databases
 
 
 def count_statements(db: Database) -> list[str]:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -22,7 +20,6 @@ from tests.service.conftest import ADMIN
 from tests.service.test_principal_cache import (
     CROSS_PROCESS_BOUND,
     count_statements,
-    database_pair,
     login,
     refused_within,
     write,
@@ -30,14 +27,6 @@ from tests.service.test_principal_cache import (
 
 pytestmark = pytest.mark.anyio
 RULE = "business-hours-rule"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def pair(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[tuple[Database, Database]]:
-    async with database_pair(str(request.param), tmp_path) as databases:
-        yield databases
 
 
 def ring_count(count: int) -> dict[str, object]:
