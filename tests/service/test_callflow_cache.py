@@ -14,12 +14,10 @@ from tests.service.test_principal_cache import (
     CROSS_PROCESS_BOUND,
     between_requests,
     count_statements,
-    pair,
 )
 from tests.service.test_read_model import set_ring_count
 
 pytestmark = pytest.mark.anyio
-__all__ = ["pair"]
 # A Monday at 10:00 in the demo's zone: the business-hours rule answers.
 AT = "2026-11-30T10:00"
 

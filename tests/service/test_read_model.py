@@ -21,11 +21,9 @@ from tests.service.test_principal_cache import (
     CROSS_PROCESS_BOUND,
     between_requests,
     count_statements,
-    pair,
 )
 
 pytestmark = pytest.mark.anyio
-__all__ = ["pair"]
 RULE = "business-hours-rule"
 NIGHTS = {"schedule": {"weeklyRanges": {"monday": [{"from": "20:00", "to": "23:00"}]}}}
 
