@@ -242,6 +242,7 @@ class LiveServer:
             f"{self.base_url}/restapi/oauth/token",
             auth=(CLIENT_ID, CLIENT_SECRET),
             data={"grant_type": "password", "username": email, "password": password},
+            timeout=30,
             verify=TLS,
         )
         response.raise_for_status()
