@@ -49,7 +49,7 @@ class _Simulation:
         return ("simulation", principal.extension_id, principal.is_admin, *self.place, *self.call)
 
 
-def _declares_json(headers: dict[bytes, bytes]) -> bool:
+def declares_json(headers: dict[bytes, bytes]) -> bool:
     """A body declared by length, of the one media type the route reads."""
     length = headers.get(b"content-length", b"")
     media = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
@@ -81,7 +81,7 @@ def _plain_caller(scope: Scope) -> Caller | None:
     if scope.get("raw_path") not in (None, path.encode()):
         return None
     caller = caller_of(scope, _BODY_HEADERS)
-    return caller if caller is not None and _declares_json(caller.headers) else None
+    return caller if caller is not None and declares_json(caller.headers) else None
 
 
 class FastSimulations(FastReads):

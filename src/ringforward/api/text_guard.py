@@ -76,6 +76,11 @@ def _body_strings(media_type: str, body: bytes) -> Iterator[tuple[str, str]]:
         yield from _strings(value, "")
 
 
+def unstorable_json(value: Any) -> str | None:
+    """The parameter of the first text in a JSON value that cannot be stored, if any."""
+    return _unstorable(_strings(value, ""))
+
+
 def _unstorable(pairs: Iterator[tuple[str, str]]) -> str | None:
     for name, value in pairs:
         if UNSTORABLE.search(name) or UNSTORABLE.search(value):
