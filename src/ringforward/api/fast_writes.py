@@ -81,7 +81,7 @@ class FastWrites:
             value = parse_json(body)
         except HttpError:
             return False
-        if not isinstance(value, dict) or unstorable_json(value) is not None:
+        if not isinstance(value, dict) or unstorable_json(body, value) is not None:
             return False
         principal = remembered_principal(state.db, hash_token(caller.token), time.time())
         account = found["account"]

@@ -281,8 +281,12 @@ class WriteGroup:
         # Shielded: a writer cancelled now (its client gone) still ends its turn whole, so
         # the group's transaction is never left half way through a savepoint, and its write
         # is committed, or not, with the group.
-        turn = self._end_turn(succeeded=succeeded, savepoint=savepoint, untouched=untouched)
-        member = await asyncio.shield(turn)
+        if not savepoint and (succeeded or untouched):
+            # No statement to run: the turn ends at once, nothing can cut it short.
+            member = self._end_plain_turn(succeeded=succeeded)
+        else:
+            turn = self._end_turn(succeeded=succeeded, savepoint=savepoint, untouched=untouched)
+            member = await asyncio.shield(turn)
         if member is not None:
             await asyncio.shield(member)
 
@@ -308,10 +312,22 @@ class WriteGroup:
             await self._abandon(error)
             raise
         finally:
-            if self._connection is not None and self._committer is None:
-                self._committer = asyncio.create_task(self._commit())
-            self._turn.release()
+            self._pass_turn()
         return member
+
+    def _end_plain_turn(self, *, succeeded: bool) -> asyncio.Future[None] | None:
+        member: asyncio.Future[None] | None = None
+        if succeeded:
+            member = asyncio.get_running_loop().create_future()
+            self._members.append(member)
+        self._pass_turn()
+        return member
+
+    def _pass_turn(self) -> None:
+        """Let the next writer (or the group's commit) have the connection."""
+        if self._connection is not None and self._committer is None:
+            self._committer = asyncio.create_task(self._commit())
+        self._turn.release()
 
     async def _commit(self) -> None:
         """Commit the group once every writer queued before this point had its turn."""

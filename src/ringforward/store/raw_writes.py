@@ -12,6 +12,7 @@ the write lock, so they wait for nothing, see ``store/sqlite_inline.py``) or the
 from __future__ import annotations
 
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -42,19 +43,24 @@ _SQLITE = _statements(lambda _n: "?")
 _POSTGRESQL = _statements(lambda n: f"${n}")
 
 
+# The driver's connection under each of SQLAlchemy's: asked once per write group.
+_DRIVERS: WeakKeyDictionary[AsyncConnection, Any] = WeakKeyDictionary()
+
+
 class RawWrites:
     """The writes of one rule save on a unit of work's connection."""
 
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
-        self._driver: Any = None
+        self._sqlite = connection.dialect.name == "sqlite"
 
     async def _driver_connection(self) -> Any:
-        if self._driver is None:
-            raw = await self._connection.get_raw_connection()
-            driver = raw.driver_connection
-            self._driver = driver.sqlite3 if isinstance(driver, InlineConnection) else driver
-        return self._driver
+        driver = _DRIVERS.get(self._connection)
+        if driver is None:
+            raw = (await self._connection.get_raw_connection()).driver_connection
+            driver = raw.sqlite3 if isinstance(raw, InlineConnection) else raw
+            _DRIVERS[self._connection] = driver
+        return driver
 
     async def update_rule(self, rule: AnsweringRule, *, previous_version: int) -> bool:
         """Write ``rule`` if nobody changed it since ``previous_version``; False otherwise."""
@@ -66,7 +72,7 @@ class RawWrites:
             previous_version,
         )
         driver = await self._driver_connection()
-        if self._connection.dialect.name == "sqlite":
+        if self._sqlite:
             return int(driver.execute(_SQLITE[0], parameters).rowcount) == 1
         status: str = await driver.execute(_POSTGRESQL[0], *parameters)
         return status == "UPDATE 1"
@@ -75,7 +81,7 @@ class RawWrites:
         values = audit_values(record)
         parameters = tuple(values[name] for name in _AUDIT)
         driver = await self._driver_connection()
-        if self._connection.dialect.name == "sqlite":
+        if self._sqlite:
             driver.execute(_SQLITE[1], parameters)
         else:
             await driver.execute(_POSTGRESQL[1], *parameters)
