@@ -10,6 +10,7 @@ wrote must be the same change.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -244,7 +245,7 @@ def test_concurrent_fast_writes_of_one_rule_are_all_kept_in_order(server: LiveSe
     assert rule.version == start + 8
     chain = list(reversed(audit[:8]))  # oldest first
     assert [record["version"] for record in chain] == versions
-    for earlier, later in zip(chain, chain[1:], strict=False):
+    for earlier, later in itertools.pairwise(chain):
         assert later["before"] == earlier["after"], "each saw the one before it"
     last = next(a for a in answers if a.headers["etag"].endswith(f'-v{start + 8}"'))
     assert (
