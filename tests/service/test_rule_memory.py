@@ -92,14 +92,17 @@ async def test_a_failed_group_forgets_what_it_wrote(
 ) -> None:
     db, _ = pair
     before = (await update_rule_remembered(own(db), RULE, ring(4))).rule
-    original = raw_writes.RawWrites.insert_audit
+    original = raw_writes.RawWrites.save_rule_change
 
-    async def insert_audit(self: raw_writes.RawWrites, record: AuditRecord) -> None:
+    async def save_rule_change(
+        self: raw_writes.RawWrites, rule: Any, previous_version: int, record: AuditRecord
+    ) -> bool:
+        written = await original(self, rule, previous_version, record)
         if '"groups":[[6,' in (record.after or ""):
             raise RuntimeError("the disk is full")
-        await original(self, record)
+        return written
 
-    monkeypatch.setattr(raw_writes.RawWrites, "insert_audit", insert_audit)
+    monkeypatch.setattr(raw_writes.RawWrites, "save_rule_change", save_rule_change)
     # The first takes its turn and waits for the group's commit; the second fails after
     # writing the rule, which abandons the group: neither is acknowledged, nor kept.
     outcomes = await asyncio.gather(

@@ -28,7 +28,7 @@ from ringforward.domain.model import Account, AnsweringRule, Extension, Forwardi
 from ringforward.service.access import resolve_target
 from ringforward.service.per_database import PerDatabase
 from ringforward.service.scope import ExtensionCall, Scope
-from ringforward.store.audit import AuditRecord, AuditRepository
+from ringforward.store.audit import AuditRecord
 from ringforward.store.database import Database, GroupMark, UnitOfWork
 from ringforward.store.extensions import ExtensionRepository
 from ringforward.store.forwarding_numbers import NumberRepository
@@ -122,10 +122,9 @@ class _Numbers(NumberRepository):
 
 
 class _Rules(RuleRepository):
-    def __init__(self, uow: UnitOfWork, memory: RuleMemory, writes: RawWrites) -> None:
+    def __init__(self, uow: UnitOfWork, memory: RuleMemory) -> None:
         super().__init__(uow)
         self._memory = memory
-        self._writes = writes
 
     async def get_rule(self, extension_id: str, rule_id: str) -> AnsweringRule | None:
         found = self._memory.rules.get((extension_id, rule_id))
@@ -135,35 +134,28 @@ class _Rules(RuleRepository):
                 _keep(self._memory.rules, (extension_id, rule_id), found)
         return found
 
-    async def update_rule(self, rule: AnsweringRule, *, previous_version: int) -> bool:
-        key = (rule.extension_id, rule.id)
-        # Forgotten first: if the statement fails, the group fails and nothing is kept.
-        self._memory.rules.pop(key, None)
-        if not await self._writes.update_rule(rule, previous_version=previous_version):
-            return False
-        _keep(self._memory.rules, key, rule)
-        return True
-
-
-class _Audit(AuditRepository):
-    def __init__(self, uow: UnitOfWork, writes: RawWrites) -> None:
-        super().__init__(uow)
-        self._writes = writes
-
-    async def insert_audit(self, record: AuditRecord) -> None:
-        await self._writes.insert_audit(record)
-
 
 class RememberedRepositories(Repositories):
     """The repositories of a write that reads from memory and writes on the driver."""
 
     def __init__(self, uow: UnitOfWork, memory: RuleMemory) -> None:
         super().__init__(uow)
-        writes = RawWrites(uow.connection)
+        self._memory = memory
+        self._writes = RawWrites(uow.connection)
         self.extensions = _Extensions(uow, memory)
         self.numbers = _Numbers(uow, memory)
-        self.rules = _Rules(uow, memory, writes)
-        self.audit = _Audit(uow, writes)
+        self.rules = _Rules(uow, memory)
+
+    async def save_rule_change(
+        self, rule: AnsweringRule, previous_version: int, record: AuditRecord
+    ) -> bool:
+        key = (rule.extension_id, rule.id)
+        # Forgotten first: if the statement fails, the group fails and nothing is kept.
+        self._memory.rules.pop(key, None)
+        if not await self._writes.save_rule_change(rule, previous_version, record):
+            return False
+        _keep(self._memory.rules, key, rule)
+        return True
 
 
 @asynccontextmanager

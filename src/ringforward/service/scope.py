@@ -88,17 +88,31 @@ class Scope:
     ) -> None:
         """Audit one change in this transaction; ``before``/``after`` are stored documents."""
         await self.repos.audit.insert_audit(
-            AuditRecord(
-                account_id=self.account.id,
-                extension_id=self.extension.id,
-                resource_type=resource_type,
-                resource_id=resource_id,
-                version=version,
-                at=time.time(),
-                actor=self.principal.extension_id,
-                before=before,
-                after=after,
+            self.audit_record(
+                resource_type, resource_id, version=version, before=before, after=after
             )
+        )
+
+    def audit_record(
+        self,
+        resource_type: str,
+        resource_id: str,
+        *,
+        version: int,
+        before: str | None,
+        after: str | None,
+    ) -> AuditRecord:
+        """The audit record of one change of the extension by the principal, now."""
+        return AuditRecord(
+            account_id=self.account.id,
+            extension_id=self.extension.id,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            version=version,
+            at=time.time(),
+            actor=self.principal.extension_id,
+            before=before,
+            after=after,
         )
 
     async def record_trail_change(
