@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from starlette.types import Receive, Scope, Send
 
-from ringforward.api.buffered_body import read_body, replaying
+from ringforward.api.buffered_body import read_ahead
 from ringforward.api.fast_reads import Caller, FastReads, caller_of, place_of
 from ringforward.api.routes.callflow import FIELDS, simulation_fields
 from ringforward.domain.errors import DomainError
@@ -92,9 +92,8 @@ class FastSimulations(FastReads):
         if caller is None:
             await self.app(scope, receive, send)
             return
-        body, messages, whole = await read_body(receive, scope["app"].state.max_body_bytes)
-        receive = replaying(messages, receive)  # the full application reads it again
-        call = _fixed_call(body) if whole else None
+        body, receive = await read_ahead(scope, receive)
+        call = _fixed_call(body) if body is not None else None
         if call is None:
             await self.app(scope, receive, send)
             return

@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ringforward.api.body import parse_json
-from ringforward.api.buffered_body import read_body, replaying
+from ringforward.api.buffered_body import read_ahead
 from ringforward.api.errors import HttpError
 from ringforward.api.fast_reads import caller_of
 from ringforward.api.fast_simulate import declares_json
@@ -59,16 +59,13 @@ class FastWrites:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         found = _plain_put(scope)
-        if found is None:
-            await self.app(scope, receive, send)
-            return
-        body, messages, whole = await read_body(receive, scope["app"].state.max_body_bytes)
-        receive = replaying(messages, receive)  # the full application reads it again
-        counts = scope["app"].state.fast_write_counts
-        if whole and await self._answered(scope, send, found, body):
-            counts.answered += 1
-            return
-        counts.passed += 1
+        if found is not None:
+            counts = scope["app"].state.fast_write_counts
+            body, receive = await read_ahead(scope, receive)
+            if body is not None and await self._answered(scope, send, found, body):
+                counts.answered += 1
+                return
+            counts.passed += 1
         await self.app(scope, receive, send)
 
     async def _answered(self, scope: Scope, send: Send, found: re.Match[str], body: bytes) -> bool:

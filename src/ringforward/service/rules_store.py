@@ -31,7 +31,7 @@ def _change_record(
     subject = after or before
     assert subject is not None, "a change has a rule on at least one side"
     return scope.audit_record(
-        RULE_RESOURCE, subject.id, version=version, before=_document(before), after=_document(after)
+        (RULE_RESOURCE, subject.id), version, (_document(before), _document(after))
     )
 
 
