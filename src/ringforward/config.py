@@ -48,8 +48,8 @@ class Settings(BaseSettings):
     # Accounts whose call-handling answers are kept in memory (least recently used dropped).
     read_model_accounts: int = 1000
     # Answer repeated GETs of rules, forwarding numbers, business hours and v2 states from
-    # memory in front of the router (api/fast_reads.py); false sends every request the
-    # full way.
+    # memory in front of the router (api/fast_reads.py), and plain PUTs of a rule there
+    # too (api/fast_writes.py); false sends every request the full way.
     fast_reads: bool = True
     # Server processes sharing the port (``serve --workers N``); each keeps its own caches,
     # kept coherent by the database's change stamps (docs/architecture.md).

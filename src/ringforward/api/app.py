@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ringforward.api import errors
 from ringforward.api.fast_reads import FastReadCounts, FastReads
 from ringforward.api.fast_simulate import FastSimulations
+from ringforward.api.fast_writes import FastWrites
 from ringforward.api.ratelimit import install_rate_limits
 from ringforward.api.routes import (
     account,
@@ -99,6 +100,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(answering_rule.patch_router)
     # Inside the rate limiter, so that refused requests still spend their budget.
     app.add_middleware(RefuseUnstorableText, max_body_bytes=settings.max_body_bytes)
+    # In front of the router and the text guard (it checks the body itself), inside the
+    # rate limiter, which counts what it answers as any other request.
+    app.state.fast_write_counts = FastReadCounts()
+    app.add_middleware(FastWrites)
     install_rate_limits(app, settings)
 
     @app.get("/restapi/openapi.json", include_in_schema=False)

@@ -42,7 +42,11 @@ async def read_json_value(
             415, f"Unsupported Media Type: expected {' or '.join(allowed)}", code="CMN-415"
         )
     limit: int = getattr(request.app.state, "max_body_bytes", MAX_BODY_BYTES)
-    raw = await _raw_body(request, limit)
+    return parse_json(await _raw_body(request, limit))
+
+
+def parse_json(raw: bytes) -> Any:
+    """The JSON value of a body's bytes; a 400 when they are not JSON."""
     try:
         body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:

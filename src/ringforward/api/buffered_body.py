@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from starlette.types import Message, Receive
+from starlette.types import Message, Receive, Scope
 
 
 async def read_body(receive: Receive, limit: int) -> tuple[bytes, list[Message], bool]:
@@ -32,3 +32,10 @@ def replaying(messages: list[Message], receive: Receive) -> Receive:
         return await receive()
 
     return replay
+
+
+async def read_ahead(scope: Scope, receive: Receive) -> tuple[bytes | None, Receive]:
+    """A request's whole body (None when it is not whole or over the server's limit),
+    and the ``receive`` that hands it on unchanged to the application after all."""
+    body, messages, whole = await read_body(receive, scope["app"].state.max_body_bytes)
+    return (body if whole else None), replaying(messages, receive)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from starlette.types import Receive, Scope, Send
 
-from ringforward.api.buffered_body import read_body, replaying
+from ringforward.api.buffered_body import read_ahead
 from ringforward.api.fast_reads import Caller, FastReads, caller_of, place_of
 from ringforward.api.routes.callflow import FIELDS, simulation_fields
 from ringforward.domain.errors import DomainError
@@ -49,7 +49,7 @@ class _Simulation:
         return ("simulation", principal.extension_id, principal.is_admin, *self.place, *self.call)
 
 
-def _declares_json(headers: dict[bytes, bytes]) -> bool:
+def declares_json(headers: dict[bytes, bytes]) -> bool:
     """A body declared by length, of the one media type the route reads."""
     length = headers.get(b"content-length", b"")
     media = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
@@ -81,7 +81,7 @@ def _plain_caller(scope: Scope) -> Caller | None:
     if scope.get("raw_path") not in (None, path.encode()):
         return None
     caller = caller_of(scope, _BODY_HEADERS)
-    return caller if caller is not None and _declares_json(caller.headers) else None
+    return caller if caller is not None and declares_json(caller.headers) else None
 
 
 class FastSimulations(FastReads):
@@ -92,9 +92,8 @@ class FastSimulations(FastReads):
         if caller is None:
             await self.app(scope, receive, send)
             return
-        body, messages, whole = await read_body(receive, scope["app"].state.max_body_bytes)
-        receive = replaying(messages, receive)  # the full application reads it again
-        call = _fixed_call(body) if whole else None
+        body, receive = await read_ahead(scope, receive)
+        call = _fixed_call(body) if body is not None else None
         if call is None:
             await self.app(scope, receive, send)
             return

@@ -76,6 +76,13 @@ def _body_strings(media_type: str, body: bytes) -> Iterator[tuple[str, str]]:
         yield from _strings(value, "")
 
 
+def unstorable_json(raw: bytes, value: Any) -> str | None:
+    """The parameter of the first text that cannot be stored in ``value``, the JSON of
+    the UTF-8 ``raw``, if any. Valid UTF-8 holds no surrogate and JSON no raw control
+    character: only a ``\\u`` escape can make either, so without one there is none."""
+    return _unstorable(_strings(value, "")) if b"\\u" in raw else None
+
+
 def _unstorable(pairs: Iterator[tuple[str, str]]) -> str | None:
     for name, value in pairs:
         if UNSTORABLE.search(name) or UNSTORABLE.search(value):

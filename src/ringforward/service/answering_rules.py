@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -11,9 +12,10 @@ from ringforward.domain.errors import ValidationError
 from ringforward.domain.model import AnsweringRule, ForwardingNumber
 from ringforward.service.access import Target
 from ringforward.service.read_model import cached
+from ringforward.service.rule_memory import remembering
 from ringforward.service.rules_store import check_if_match, record_rule_change, save_rule
 from ringforward.service.schema import check_schema
-from ringforward.service.scope import ExtensionCall, editing, reading
+from ringforward.service.scope import ExtensionCall, Scope, editing, reading
 
 CREATE_SCHEMA = "CreateAnsweringRuleRequest"
 UPDATE_SCHEMA = "UpdateAnsweringRuleRequest"
@@ -84,6 +86,15 @@ async def update_rule(
     return await _update(ext, rule_id, lambda _view: checked, if_match)
 
 
+async def update_rule_remembered(
+    ext: ExtensionCall, rule_id: str, body: Mapping[str, Any], *, if_match: str | None = None
+) -> RuleView:
+    """``update_rule``, reading what it can from memory and writing on the driver
+    (``service/rule_memory.py``): same checks, same merge, same save and audit."""
+    checked = check_schema(body, UPDATE_SCHEMA)
+    return await _update(ext, rule_id, lambda _view: checked, if_match, remembering)
+
+
 BodyFromView = Callable[[RuleView], Mapping[str, Any]]
 
 
@@ -103,10 +114,18 @@ async def update_rule_with(
     return await _update(ext, rule_id, checked_body, if_match)
 
 
+def _editing_content(ext: ExtensionCall) -> AbstractAsyncContextManager[Scope]:
+    return editing(ext, content_only=True)
+
+
 async def _update(
-    ext: ExtensionCall, rule_id: str, checked_body: BodyFromView, if_match: str | None
+    ext: ExtensionCall,
+    rule_id: str,
+    checked_body: BodyFromView,
+    if_match: str | None,
+    opening: Callable[[ExtensionCall], AbstractAsyncContextManager[Scope]] = _editing_content,
 ) -> RuleView:
-    async with editing(ext, content_only=True) as scope:
+    async with opening(ext) as scope:
         rule = await scope.rule(rule_id)
         check_if_match(rule, if_match)
         context = await scope.rule_context()

@@ -40,14 +40,24 @@ async def require_generation(
         raise wrong_generation(generation)
 
 
-async def _generation(db: Database, account_id: str) -> str:
+def remembered_generation(db: Database, account_id: str) -> str | None:
+    """The account's generation from memory alone, if still current; None when only the
+    database can tell."""
     kept = _kept(db)
     stamp = db.changes.structure_stamp()
-    if stamp is not None:
-        found = kept.get(account_id)
-        if found is not None and found[0] == stamp:
-            kept.move_to_end(account_id)
-            return found[1]
+    found = kept.get(account_id) if stamp is not None else None
+    if found is None or found[0] != stamp:
+        return None
+    kept.move_to_end(account_id)
+    return found[1]
+
+
+async def _generation(db: Database, account_id: str) -> str:
+    remembered = remembered_generation(db, account_id)
+    if remembered is not None:
+        return remembered
+    kept = _kept(db)
+    stamp = db.changes.structure_stamp()
     async with stored(db, writing=False) as repos:
         generation = await repos.comm.generation(account_id)
     if stamp is not None:

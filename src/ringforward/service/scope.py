@@ -87,18 +87,24 @@ class Scope:
         after: str | None,
     ) -> None:
         """Audit one change in this transaction; ``before``/``after`` are stored documents."""
-        await self.repos.audit.insert_audit(
-            AuditRecord(
-                account_id=self.account.id,
-                extension_id=self.extension.id,
-                resource_type=resource_type,
-                resource_id=resource_id,
-                version=version,
-                at=time.time(),
-                actor=self.principal.extension_id,
-                before=before,
-                after=after,
-            )
+        record = self.audit_record((resource_type, resource_id), version, (before, after))
+        await self.repos.audit.insert_audit(record)
+
+    def audit_record(
+        self, resource: tuple[str, str], version: int, change: tuple[str | None, str | None]
+    ) -> AuditRecord:
+        """The record of a change (documents before and after) of a resource (type, id)
+        of the extension, by the principal, now."""
+        return AuditRecord(
+            account_id=self.account.id,
+            extension_id=self.extension.id,
+            resource_type=resource[0],
+            resource_id=resource[1],
+            version=version,
+            at=time.time(),
+            actor=self.principal.extension_id,
+            before=change[0],
+            after=change[1],
         )
 
     async def record_trail_change(

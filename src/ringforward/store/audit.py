@@ -36,9 +36,14 @@ _LOGGED_FIELDS = tuple(LoggedRecord.__dataclass_fields__)
 _INSERT = insert(t.audit_log)
 
 
+def audit_values(record: AuditRecord) -> dict[str, Any]:
+    """The columns of a record's row."""
+    return {name: getattr(record, name) for name in _FIELDS}
+
+
 class AuditRepository(Queries):
     async def insert_audit(self, record: AuditRecord) -> None:
-        await self._execute(_INSERT, {name: getattr(record, name) for name in _FIELDS})
+        await self._execute(_INSERT, audit_values(record))
 
     async def list_audit(
         self, extension_id: str, resource_type: str, resource_id: str

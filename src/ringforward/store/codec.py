@@ -60,7 +60,25 @@ def _schedule_from_json(raw: Mapping[str, Any] | None) -> Schedule | None:
     )
 
 
+# The documents last made, by the rule they were made of (the very object): a rule's
+# save writes its document, then audits it as "after", and its next save audits it as
+# "before". Rules are immutable; each entry holds its rule, so no id is reused meanwhile.
+_MADE: dict[int, tuple[AnsweringRule, str]] = {}
+_MADE_KEPT = 1024
+
+
 def rule_to_document(rule: AnsweringRule) -> str:
+    made = _MADE.get(id(rule))
+    if made is not None and made[0] is rule:
+        return made[1]
+    document = _rule_document(rule)
+    if len(_MADE) >= _MADE_KEPT:
+        _MADE.clear()
+    _MADE[id(rule)] = (rule, document)
+    return document
+
+
+def _rule_document(rule: AnsweringRule) -> str:
     forwarding = rule.forwarding
     document = {
         "name": rule.name,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from types import TracebackType
@@ -15,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from ringforward.domain.errors import DomainError
 from ringforward.store import sqlite_inline
 from ringforward.store.changes import CHANNEL, ChangeWatch
 
@@ -112,11 +114,17 @@ class UnitOfWork:
     """
 
     def __init__(
-        self, engine: AsyncEngine, *, group: WriteGroup | None = None, content_only: bool = False
+        self,
+        engine: AsyncEngine,
+        *,
+        group: WriteGroup | None = None,
+        content_only: bool = False,
+        savepoint: bool = True,
     ) -> None:
         self._engine = engine
         self._group = group
         self._content_only = content_only
+        self._savepoint = savepoint
         self._connection: AsyncConnection | None = None
 
     @property
@@ -131,7 +139,9 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         if self._group is not None:
-            self._connection = await self._group.join(content_only=self._content_only)
+            self._connection = await self._group.join(
+                content_only=self._content_only, savepoint=self._savepoint
+            )
             return self
         connection = await self._engine.connect()
         try:
@@ -151,7 +161,13 @@ class UnitOfWork:
         connection = self.connection
         self._connection = None
         if self._group is not None:
-            await self._group.leave(succeeded=exc_type is None)
+            # Without a savepoint, only a refusal (a domain error, raised before any
+            # statement that writes) leaves the group's transaction as it was.
+            await self._group.leave(
+                succeeded=exc_type is None,
+                savepoint=self._savepoint,
+                untouched=exc is None or isinstance(exc, DomainError),
+            )
             return
         try:
             await connection.rollback()
@@ -174,6 +190,17 @@ class WriteGroup:
     ``synchronous=FULL``, PostgreSQL's WAL) for all of them. Only when that commit has
     returned does any of them return, so a write is acknowledged only once it is durable;
     if the commit fails, every write of the group gets the error and none is kept.
+
+    A writer may also take its turn without a savepoint (``savepoint=False``): one that
+    checks everything before it writes, so that the only way it can fail after writing
+    is a statement's own error. Such a failure abandons the whole group (nothing of it
+    was acknowledged, nothing is kept); a refusal before any write leaves it as it was.
+
+    Every group numbers itself in the database as it begins (``_number_group``): the
+    number is one more than that of the last group, of any process, that committed. So a
+    process whose group gets the number after its own last committed group's knows that
+    nobody else wrote in between (``unchanged_since``), which is what lets what it keeps
+    in memory about the database be used without reading it again.
     """
 
     def __init__(self, engine: AsyncEngine, changes: ChangeWatch) -> None:
@@ -186,9 +213,32 @@ class WriteGroup:
         self._committer: asyncio.Task[None] | None = None
         # Whether a writer of the group may have changed more than call handling.
         self._structure = False
+        # This process's groups, counted; the database's number of the open one; the
+        # last one that committed; the writers that took a savepoint, counted.
+        self._serial = 0
+        self._number = 0
+        self._last_committed: tuple[int, int] | None = None
+        self._savepoint_writers = 0
 
-    async def join(self, *, content_only: bool = False) -> AsyncConnection:
-        """Wait for this writer's turn; a savepoint of the group's transaction is open.
+    def mark(self) -> GroupMark:
+        """Where the open group stands (during a turn)."""
+        return GroupMark(self._serial, self._number, self._savepoint_writers)
+
+    def unchanged_since(self, mark: GroupMark) -> bool:
+        """Whether only writers without a savepoint wrote since ``mark`` (during a turn):
+        in the same group, or in this process's group that committed right before this
+        one, with no group of anybody else's committed in between."""
+        if mark.savepoint_writers != self._savepoint_writers:
+            return False
+        if mark.serial == self._serial:
+            return True
+        return self._last_committed == (mark.serial, mark.number) and (
+            self._number == mark.number + 1
+        )
+
+    async def join(self, *, content_only: bool = False, savepoint: bool = True) -> AsyncConnection:
+        """Wait for this writer's turn; a savepoint of the group's transaction is open
+        unless ``savepoint`` is False.
 
         ``content_only``: the writer changes call handling only (rules, numbers, hours),
         never credentials, extensions or accounts (``ChangeWatch.structure_stamp``)."""
@@ -206,47 +256,78 @@ class WriteGroup:
                         await connection.exec_driver_sql(
                             f"SELECT pg_advisory_xact_lock({_GROUP_LOCK})"
                         )
+                    number = await _number_group(connection)
                 except BaseException:
                     await connection.close()
                     raise
                 self._connection = connection
-            await self._connection.exec_driver_sql(f"SAVEPOINT {_SAVEPOINT}")
+                self._serial += 1
+                self._number = number
+            if savepoint:
+                self._savepoint_writers += 1
+                await self._connection.exec_driver_sql(f"SAVEPOINT {_SAVEPOINT}")
         except BaseException:
             await self._abandon()
             self._turn.release()
             raise
         return self._connection
 
-    async def leave(self, *, succeeded: bool) -> None:
-        """End this writer's turn; when it succeeded, return once its commit is durable."""
+    async def leave(
+        self, *, succeeded: bool, savepoint: bool = True, untouched: bool = True
+    ) -> None:
+        """End this writer's turn; when it succeeded, return once its commit is durable.
+        A writer without a savepoint that failed says whether it left the transaction
+        ``untouched``; if not, the group is abandoned."""
         # Shielded: a writer cancelled now (its client gone) still ends its turn whole, so
         # the group's transaction is never left half way through a savepoint, and its write
         # is committed, or not, with the group.
-        member = await asyncio.shield(self._end_turn(succeeded=succeeded))
+        if not savepoint and (succeeded or untouched):
+            # No statement to run: the turn ends at once, nothing can cut it short.
+            member = self._end_plain_turn(succeeded=succeeded)
+        else:
+            turn = self._end_turn(succeeded=succeeded, savepoint=savepoint, untouched=untouched)
+            member = await asyncio.shield(turn)
         if member is not None:
             await asyncio.shield(member)
 
-    async def _end_turn(self, *, succeeded: bool) -> asyncio.Future[None] | None:
+    async def _end_turn(
+        self, *, succeeded: bool, savepoint: bool, untouched: bool
+    ) -> asyncio.Future[None] | None:
         connection = self._connection
         assert connection is not None, "leave() without join()"
         member: asyncio.Future[None] | None = None
         try:
             if succeeded:
-                await connection.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+                if savepoint:
+                    await connection.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
                 member = asyncio.get_running_loop().create_future()
                 self._members.append(member)
-            else:
+            elif savepoint:
                 await connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
                 await connection.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+            elif not untouched:
+                await self._abandon()
         except BaseException as error:
             # The transaction can no longer be trusted: nobody of the group is kept.
             await self._abandon(error)
             raise
         finally:
-            if self._connection is not None and self._committer is None:
-                self._committer = asyncio.create_task(self._commit())
-            self._turn.release()
+            self._pass_turn()
         return member
+
+    def _end_plain_turn(self, *, succeeded: bool) -> asyncio.Future[None] | None:
+        member: asyncio.Future[None] | None = None
+        if succeeded:
+            member = asyncio.get_running_loop().create_future()
+            self._members.append(member)
+        self._pass_turn()
+        return member
+
+    def _pass_turn(self) -> None:
+        """Let the next writer (or the group's commit) have the connection."""
+        if self._connection is not None and self._committer is None:
+            self._committer = asyncio.create_task(self._commit())
+        self._turn.release()
 
     async def _commit(self) -> None:
         """Commit the group once every writer queued before this point had its turn."""
@@ -257,6 +338,7 @@ class WriteGroup:
             if connection is None:
                 return
             failure: BaseException | None = None
+            group = (self._serial, self._number)
             structure, self._structure = self._structure, False
             before = self._changes.before_commit() if members else None
             try:
@@ -266,6 +348,7 @@ class WriteGroup:
                         origin = self._changes.origin  # hex digits only
                         await connection.execute(text(f"NOTIFY {CHANNEL}, '{origin}'"))
                     await connection.commit()
+                    self._last_committed = group
                 else:
                     await connection.rollback()
             except BaseException as error:  # handed to every member
@@ -297,7 +380,35 @@ class WriteGroup:
         )
 
 
+@dataclass(frozen=True)
+class GroupMark:
+    """A moment in this process's write groups (``WriteGroup.mark``)."""
+
+    serial: int
+    number: int
+    savepoint_writers: int
+
+
 _SAVEPOINT = "ringforward_write"
+# The row of ``sequences`` that numbers write groups.
+_GROUP_SEQUENCE = "write_group"
+_NEXT_GROUP = (
+    f"UPDATE sequences SET next_value = next_value + 1 WHERE name = '{_GROUP_SEQUENCE}' "
+    "RETURNING next_value"
+)
+_FIRST_GROUP = f"INSERT INTO sequences (name, next_value) VALUES ('{_GROUP_SEQUENCE}', 1)"
+
+
+async def _number_group(connection: AsyncConnection) -> int:
+    """Number the group that ``connection``'s transaction is (its lock held): rolled back
+    with it, so committed groups are numbered one after another."""
+    number = (await connection.exec_driver_sql(_NEXT_GROUP)).scalar()
+    if number is None:
+        await connection.exec_driver_sql(_FIRST_GROUP)
+        return 1
+    return int(number)
+
+
 # The PostgreSQL advisory lock every write group holds until it commits ("rfwg").
 _GROUP_LOCK = 0x72667767
 
@@ -335,9 +446,16 @@ class Database:
     def reading(self) -> UnitOfWork:
         return UnitOfWork(self.engine)
 
-    def writing(self, *, content_only: bool = False) -> UnitOfWork:
-        """A write; ``content_only`` when it changes call handling and nothing else."""
-        return UnitOfWork(self.engine, group=self._writes, content_only=content_only)
+    def writing(self, *, content_only: bool = False, savepoint: bool = True) -> UnitOfWork:
+        """A write; ``content_only`` when it changes call handling and nothing else;
+        without a ``savepoint`` when it writes only once all its checks have passed."""
+        return UnitOfWork(
+            self.engine, group=self._writes, content_only=content_only, savepoint=savepoint
+        )
+
+    @property
+    def write_group(self) -> WriteGroup:
+        return self._writes
 
     async def dispose(self) -> None:
         await self.changes.stop()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from ringforward.store.audit import AuditRepository
+from ringforward.domain.model import AnsweringRule
+from ringforward.store.audit import AuditRecord, AuditRepository
 from ringforward.store.comm_handling import CommRepository
 from ringforward.store.credentials import CredentialRepository
 from ringforward.store.database import Database, UnitOfWork
@@ -28,6 +29,16 @@ class Repositories:
         self.sequences = SequenceRepository(uow)
         self.devices = DeviceRepository(uow)
         self.comm = CommRepository(uow)
+
+    async def save_rule_change(
+        self, rule: AnsweringRule, previous_version: int, record: AuditRecord
+    ) -> bool:
+        """Write ``rule`` and its audit record if nobody changed the rule since
+        ``previous_version``; False (and nothing written) otherwise."""
+        if not await self.rules.update_rule(rule, previous_version=previous_version):
+            return False
+        await self.audit.insert_audit(record)
+        return True
 
 
 @asynccontextmanager

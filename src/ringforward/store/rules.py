@@ -12,7 +12,7 @@ from ringforward.store.codec import rule_from_row, rule_to_document
 from ringforward.store.queries import Queries
 
 
-def _values(rule: AnsweringRule) -> dict[str, Any]:
+def rule_values(rule: AnsweringRule) -> dict[str, Any]:
     return {
         "type": rule.type,
         "enabled": rule.enabled,
@@ -34,7 +34,7 @@ _ONE_RULE = (
     _RULES.c.rule_id == bindparam("of_rule"),
 )
 _GET_RULE = select(_RULES).where(*_ONE_RULE)
-# The SET clause is the parameters named after columns (``_values``).
+# The SET clause is the parameters named after columns (``rule_values``).
 _UPDATE_RULE = update(_RULES).where(*_ONE_RULE, _RULES.c.version == bindparam("previous_version"))
 
 
@@ -54,7 +54,7 @@ class RuleRepository(Queries):
                 extension_id=rule.extension_id,
                 rule_id=rule.id,
                 position=rule.position,
-                **_values(rule),
+                **rule_values(rule),
             )
         )
 
@@ -66,7 +66,7 @@ class RuleRepository(Queries):
                 "of_extension": rule.extension_id,
                 "of_rule": rule.id,
                 "previous_version": previous_version,
-                **_values(rule),
+                **rule_values(rule),
             },
         )
         return changed == 1

@@ -112,6 +112,11 @@ class InlineConnection:
         self._holds_write_lock = False
         self._pending: asyncio.Future[Any] | None = None
 
+    @property
+    def sqlite3(self) -> sqlite3.Connection:
+        """The connection underneath, for statements that never wait (``store/raw_writes``)."""
+        return self._conn
+
     async def _run(self, sql: str, function: Callable[..., T], *args: Any) -> T:
         await self._settled()
         try:

@@ -45,9 +45,7 @@ patch_router = extension_router(
 )
 
 
-def _rule_response(
-    request: Request, view: RuleView, *, show_inactive: bool = False
-) -> JSONResponse:
+def rule_response(request: Request, view: RuleView, *, show_inactive: bool = False) -> JSONResponse:
     body = rule_json(
         base_url(request),
         view.target.extension,
@@ -59,7 +57,7 @@ def _rule_response(
     return JSONResponse(body, headers=headers)
 
 
-def _if_match(request: Request) -> str | None:
+def if_match_of(request: Request) -> str | None:
     return request.headers.get("if-match") if extensions_enabled(request) else None
 
 
@@ -86,21 +84,21 @@ async def list_rules(request: Request, ext: Ext, page: Paging) -> dict[str, Any]
 @router.post("")
 async def create_rule(request: Request, ext: Ext) -> JSONResponse:
     body = await read_json(request)
-    return _rule_response(request, await use_cases.create_custom_rule(ext, body))
+    return rule_response(request, await use_cases.create_custom_rule(ext, body))
 
 
 @router.get("/{ruleId}")
 async def read_rule(request: Request, ext: Ext, ruleId: str) -> JSONResponse:
     show_inactive = query_flag(request, "showInactiveNumbers")
     view = await use_cases.get_rule(ext, ruleId, fresh=wants_fresh(request))
-    return _rule_response(request, view, show_inactive=show_inactive)
+    return rule_response(request, view, show_inactive=show_inactive)
 
 
 @router.put("/{ruleId}")
 async def update_rule(request: Request, ext: Ext, ruleId: str) -> JSONResponse:
     body = await read_json(request)
-    view = await use_cases.update_rule(ext, ruleId, body, if_match=_if_match(request))
-    return _rule_response(request, view, show_inactive=bool(body.get("showInactiveNumbers")))
+    view = await use_cases.update_rule(ext, ruleId, body, if_match=if_match_of(request))
+    return rule_response(request, view, show_inactive=bool(body.get("showInactiveNumbers")))
 
 
 @patch_router.patch("/{ruleId}")
@@ -133,11 +131,13 @@ async def patch_rule(request: Request, ext: Ext, ruleId: str, base: BaseUrl) -> 
             raise invalid("body", "the patched rule must stay a JSON object")
         return result
 
-    view = await use_cases.update_rule_with(ext, ruleId, patched_body, if_match=_if_match(request))
-    return _rule_response(request, view)
+    view = await use_cases.update_rule_with(
+        ext, ruleId, patched_body, if_match=if_match_of(request)
+    )
+    return rule_response(request, view)
 
 
 @router.delete("/{ruleId}")
 async def delete_rule(request: Request, ext: Ext, ruleId: str) -> Response:
-    await use_cases.delete_rule(ext, ruleId, if_match=_if_match(request))
+    await use_cases.delete_rule(ext, ruleId, if_match=if_match_of(request))
     return Response(status_code=204)
