@@ -151,8 +151,7 @@ password grant as the demo admin. `wrk` (one thread, in its own process, keep-al
 connections, each sending its next request as soon as the previous one is answered) drives
 `GET` and `PUT .../account/~/extension/~/answering-rule/business-hours-rule` (and, as
 `GET-numbers` and `GET-hours`, `GET .../forwarding-number` and `.../business-hours`) for
-{seconds:g} s per row after a short unrecorded warm-up; a GET goes out as wrk's own
-pre-built request (no Lua per request, `benchmarks/load/rule.lua`); the `PUT` sets `ringCount` of
+{seconds:g} s per row after a short unrecorded warm-up; the `PUT` sets `ringCount` of
 group 1 to 4 and back to 3 in turn, so every request is valid and changes the rule;
 `PUT-64EXT` does the same to the business-hours rule of 64 extensions of the demo account
 in turn, each ringing a forwarding number of its own (`benchmarks/load/spread.py`), so that
