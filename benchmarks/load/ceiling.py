@@ -41,7 +41,14 @@ def create_ceiling_app(
     What is left is what every real request pays anyway: uvicorn's HTTP parsing, FastAPI's
     routing, reading and parsing the JSON body (PUT) and serializing the response.
     """
-    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    # FastAPI's own OpenTelemetry off, as in ringforward's app: on, it looks for
+    # configured providers on every request.
+    app = FastAPI(
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+    )
     state: dict[str, Any] = json.loads(json.dumps(rule))
     respond = _json_response(encoder)
 

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     # Server processes sharing the port (``serve --workers N``); each keeps its own caches,
     # kept coherent by the database's change stamps (docs/architecture.md).
     workers: int = 1
+    # Leave what start-up made out of every later garbage collection (``gc.freeze``), as
+    # ``serve`` does; off where a process goes on to build other applications (the
+    # tests), since what it froze could never be collected.
+    freeze_start_up: bool = False
 
     @property
     def database_url(self) -> str:

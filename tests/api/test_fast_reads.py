@@ -18,6 +18,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from ringforward.store.shared_mark import SharedMark
 from tests.api.test_security import revoke
 from tests.service.test_principal_cache import count_statements
 from tests.support.comm_rest import ENHANCED, ENHANCED_ACCOUNT_ID, ENHANCED_USER_EXT
@@ -308,3 +309,24 @@ def test_no_cache_reads_the_database_and_a_repeated_read_does_not(server: LiveSe
     fresh = send(server, token, HOURS, {"Cache-Control": "no-cache"})
     assert fresh.status_code == 200
     assert statements, "a fresh read goes to the database"
+
+
+def test_an_answer_from_memory_reads_the_change_mark_once(
+    server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The change stamp and the principal's structure stamp come from one read of the
+    shared mark (the ``-shm`` header, or the host's change counter)."""
+    token = server.token(ADMIN)
+    cached_twice(server, token, RULE)
+    reads: list[str | None] = []
+    read = SharedMark.read
+
+    def counted(mark: SharedMark) -> bytes | None:
+        reads.append(mark.path)
+        return read(mark)
+
+    monkeypatch.setattr(SharedMark, "read", counted)
+    before = counts(server)[0]
+    assert send(server, token, RULE).status_code == 200
+    assert counts(server)[0] == before + 1
+    assert len(reads) == 1

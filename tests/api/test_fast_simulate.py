@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from ringforward.service import callflow
+from ringforward.store.shared_mark import SharedMark
 from tests.api import test_fast_reads
 from tests.api.test_fast_reads import LIMITED, counts, remaining, steady
 from tests.api.test_security import revoke
@@ -221,3 +222,22 @@ def test_the_rate_limit_counts_and_refuses_simulations_from_memory(
         assert (full.status_code, full.content) == (429, answers[-1].content)
     finally:
         limited.stop()
+
+
+def test_a_simulation_from_memory_reads_the_change_mark_once(
+    server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = server.token(ADMIN)
+    post(server, token, encoded(MONDAY))
+    reads: list[str | None] = []
+    read = SharedMark.read
+
+    def counted(mark: SharedMark) -> bytes | None:
+        reads.append(mark.path)
+        return read(mark)
+
+    monkeypatch.setattr(SharedMark, "read", counted)
+    before = counts(server)[0]
+    assert post(server, token, encoded(MONDAY)).status_code == 200
+    assert counts(server)[0] == before + 1
+    assert len(reads) == 1

@@ -75,15 +75,18 @@ def anyio_backend() -> str:
 
 
 @asynccontextmanager
-async def database_pair(backend: str, tmp_path: Path) -> AsyncIterator[tuple[Database, Database]]:
-    """Two handles on one fresh demo database, each with its own host directory."""
+async def database_pair(
+    backend: str, tmp_path: Path, *, same_host: bool = False
+) -> AsyncIterator[tuple[Database, Database]]:
+    """Two handles on one fresh demo database, each with its own host directory (two
+    hosts), or sharing one (two workers of one host)."""
     # The PostgreSQL helpers run their own event loop: keep them off this one.
     url = await asyncio.to_thread(make_database_url, backend, tmp_path)
     await migrate(url)
-    first = Database(url, host_directory=str(tmp_path / "host-1"))
-    second = Database(url, host_directory=str(tmp_path / "host-2"))
-    (tmp_path / "host-1").mkdir()
-    (tmp_path / "host-2").mkdir()
+    hosts = [tmp_path / "host-1", tmp_path / ("host-1" if same_host else "host-2")]
+    for directory in hosts:
+        directory.mkdir(exist_ok=True)
+    first, second = (Database(url, host_directory=str(directory)) for directory in hosts)
     try:
         assert await load_demo(first)
         for db in (first, second):

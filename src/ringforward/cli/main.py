@@ -48,6 +48,7 @@ def run_server(settings: Settings) -> None:
 
     from ringforward.api.app import create_app
 
+    settings = settings.model_copy(update={"freeze_start_up": True})
     # uvloop and httptools: the fastest stack measured (benchmarks/README.md, the two
     # ceiling rows), about 1.5x the pure-Python asyncio loop and h11 parser.
     options: dict[str, Any] = {

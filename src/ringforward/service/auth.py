@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets as stdlib_secrets
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Hashable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -339,8 +339,17 @@ async def authenticate(db: Database, access_token: str | None) -> Principal:
 def remembered_principal(db: Database, digest: str, now: float) -> Principal | None:
     """The principal of a token digest from memory alone, if still current and unexpired;
     None when only ``authenticate`` (the database) can tell."""
-    stamp = db.changes.structure_stamp()
-    return None if stamp is None else principal_cache(db).get(digest, stamp, now)
+    return principal_under(db, db.changes.structure_stamp(), digest, now)
+
+
+def principal_under(
+    db: Database, structure_stamp: Hashable | None, digest: str, now: float
+) -> Principal | None:
+    """``remembered_principal`` with the structure stamp already taken (by
+    ``ChangeWatch.stamps``, with the change stamp, from one read)."""
+    if structure_stamp is None:
+        return None
+    return principal_cache(db).get(digest, structure_stamp, now)
 
 
 def principal_of(extension: Extension, client_id: str, session_id: str) -> Principal:

@@ -32,6 +32,10 @@ this process's own commit does not account for (its commit counter moves by exac
 across the commit, read while the write lock was held and right after); on PostgreSQL, a
 notification from another process or a step of the host's change counter that this
 process did not make.
+
+A request answered from memory takes both stamps with one read of the mark (``stamps``),
+through a descriptor kept open (``store/shared_mark.py``): one ``pread`` and one
+``fstat``, where each stamp used to open, read and close the file.
 """
 
 from __future__ import annotations
@@ -48,6 +52,8 @@ from collections.abc import Hashable
 from typing import Any
 
 from sqlalchemy.engine import make_url
+
+from ringforward.store.shared_mark import SharedMark
 
 log = logging.getLogger("ringforward")
 
@@ -67,7 +73,9 @@ class ChangeWatch:
         parsed = make_url(url)
         self._sqlite = parsed.get_backend_name() == "sqlite"
         path = parsed.database if self._sqlite else None
-        self._shm = f"{path}-shm" if path and path != ":memory:" else None
+        self._shm = SharedMark(
+            f"{path}-shm" if path and path != ":memory:" else None, _WAL_INDEX_HEADER
+        )
         self._url = url
         self._local = 0
         self._remote = 0
@@ -90,6 +98,7 @@ class ChangeWatch:
             host_directory or os.environ.get("RINGFORWARD_CHANGES_DIR") or tempfile.gettempdir()
         )
         self._host_file = os.path.join(directory, f"ringforward-{digest}.changes")
+        self._host = SharedMark(self._host_file, _HOST_COUNTER)
 
     @property
     def notifies(self) -> bool:
@@ -139,26 +148,28 @@ class ChangeWatch:
         finally:
             os.close(fd)  # releases the lock
 
-    def _host_mark(self) -> bytes | None:
-        try:
-            fd = os.open(self._host_file, os.O_RDONLY)
-        except FileNotFoundError:
-            return bytes(_HOST_COUNTER)  # no process of this host has written yet
-        except OSError:
+    def _mark(self) -> bytes | None:
+        """The shared mark every process's commits move: one read, no database round
+        trip; None when it cannot be told (or, on PostgreSQL, while not listening)."""
+        if self._sqlite:
+            return self._wal_index_header()
+        if self._listener is None or self._listener.is_closed():
             return None
-        try:
-            return os.pread(fd, _HOST_COUNTER, 0).ljust(_HOST_COUNTER, b"\0")
-        finally:
-            os.close(fd)
+        counter = self._host.read()
+        # No file yet: no process of this host has written since it was last made.
+        return None if counter is None else counter.ljust(_HOST_COUNTER, b"\0")
+
+    def stamps(self) -> tuple[Hashable | None, Hashable | None]:
+        """``stamp()`` and ``structure_stamp()`` from one read of the shared mark: what a
+        request answered from memory takes once, before anything is read."""
+        mark = self._mark()
+        return self._stamp_of(mark), self._structure_of(mark)
 
     def structure_stamp(self) -> Hashable | None:
         """Like ``stamp``, but unchanged by this process's content-only writes."""
-        if self._sqlite:
-            mark = self._wal_index_header()
-        elif self._listener is None or self._listener.is_closed():
-            return None
-        else:
-            mark = self._host_mark()
+        return self._structure_of(self._mark())
+
+    def _structure_of(self, mark: bytes | None) -> Hashable | None:
         if mark is None:
             return None
         if mark != self._accounted and not self._own_commit_in_flight(mark):
@@ -179,26 +190,16 @@ class ChangeWatch:
         )
 
     def stamp(self) -> Hashable | None:
-        if self._sqlite:
-            header = self._wal_index_header()
-            return None if header is None else (self._local, header)
-        if self._listener is None or self._listener.is_closed():
+        return self._stamp_of(self._mark())
+
+    def _stamp_of(self, mark: bytes | None) -> Hashable | None:
+        if mark is None:
             return None
-        mark = self._host_mark()
-        return None if mark is None else (self._local, self._remote, mark)
+        return (self._local, mark) if self._sqlite else (self._local, self._remote, mark)
 
     def _wal_index_header(self) -> bytes | None:
-        if self._shm is None:
-            return None
-        try:
-            fd = os.open(self._shm, os.O_RDONLY)
-        except OSError:
-            return None
-        try:
-            header = os.pread(fd, _WAL_INDEX_HEADER, 0)
-        finally:
-            os.close(fd)
-        return header if len(header) == _WAL_INDEX_HEADER else None
+        header = self._shm.read()
+        return header if header is not None and len(header) == _WAL_INDEX_HEADER else None
 
     async def start(self) -> None:
         """Listen for other processes' changes (PostgreSQL); nothing to do on SQLite."""
@@ -268,6 +269,8 @@ class ChangeWatch:
         listener, self._listener = self._listener, None
         if listener is not None:
             await listener.close()
+        self._shm.close()
+        self._host.close()
 
 
 def _commit_count(header: bytes) -> int:
