@@ -24,7 +24,10 @@ from tests.support.servers import (
     create_postgres_database,
     drop_postgres_database,
     postgres_available,
+    share_one_tls_context,
 )
+
+share_one_tls_context()
 
 # CI sets this so that a missing PostgreSQL fails the run instead of skipping tests.
 REQUIRE_POSTGRES = os.environ.get("RINGFORWARD_REQUIRE_POSTGRES") == "1"
