@@ -127,8 +127,6 @@ class UnitOfWork:
         self._content_only = content_only
         self._savepoint = savepoint
         self._connection: AsyncConnection | None = None
-        # PostgreSQL: the connection of the last group that committed, for the next one.
-        self._kept: AsyncConnection | None = None
 
     @property
     def connection(self) -> AsyncConnection:
@@ -291,13 +289,12 @@ class WriteGroup:
         return connection, number
 
     async def close(self) -> None:
-        """Give back the connection kept between groups (once no write is under way)."""
-        async with self._turn:
-            kept, self._kept = self._kept, None
-            if kept is not None:
-                # One that died while idle has nothing left to give back.
-                with contextlib.suppress(Exception):
-                    await kept.close()
+        """Give back the connection kept between groups (at shutdown)."""
+        kept, self._kept = self._kept, None
+        if kept is not None:
+            # One that died while idle has nothing left to give back.
+            with contextlib.suppress(Exception):
+                await kept.close()
 
     async def leave(
         self, *, succeeded: bool, savepoint: bool = True, untouched: bool = True
