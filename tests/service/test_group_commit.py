@@ -200,3 +200,37 @@ async def test_a_commit_that_fails_fails_every_write_of_its_group_and_keeps_none
     finally:
         await check.dispose()
     assert DEMO_USER_ID in {extension.id for extension in members}
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def test_a_connection_that_died_between_groups_costs_no_write(
+    extensions: tuple[str, list[str]],
+) -> None:
+    """PostgreSQL: a group's connection is kept, unchecked, for the next group. One that
+    died meanwhile (the server restarted) is noticed before anything is written, and the
+    group begins again on a fresh connection."""
+    url, ids = extensions
+    db = Database(url)
+    commits = Commits(db)
+    try:
+        assert await _screen(db, ids[0], commits) == 2
+        admin = Database(url)
+        try:
+            async with admin.writing() as uow:
+                killed = await uow.connection.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                )
+                assert any(row[0] for row in killed), "no connection of the writer was killed"
+        finally:
+            await admin.dispose()
+        assert await asyncio.gather(*(_screen(db, ext, commits) for ext in ids[1:])) == [2] * (
+            len(ids) - 1
+        )
+    finally:
+        await db.dispose()
+    for extension_id in ids:
+        rule, audit = await _stored(url, extension_id)
+        assert (rule.screening, rule.version, len(audit)) == ("NoCallerId", 2, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -208,6 +209,8 @@ class WriteGroup:
         self._changes = changes
         self._turn = asyncio.Lock()
         self._connection: AsyncConnection | None = None
+        # PostgreSQL: the connection of the last group that committed, for the next one.
+        self._kept: AsyncConnection | None = None
         # Writers whose savepoint was released, waiting for the group's commit.
         self._members: list[asyncio.Future[None]] = []
         self._committer: asyncio.Task[None] | None = None
@@ -246,23 +249,18 @@ class WriteGroup:
         try:
             self._structure = self._structure or not content_only
             if self._connection is None:
-                connection = await self._engine.connect()
-                try:
-                    connection = await connection.execution_options(writing=True)
-                    await connection.begin()
-                    if connection.dialect.name == "postgresql":
-                        # Groups of all processes take turns, as SQLite's BEGIN IMMEDIATE
-                        # makes them: no two hold row locks at once, so none deadlock.
-                        await connection.exec_driver_sql(
-                            f"SELECT pg_advisory_xact_lock({_GROUP_LOCK})"
-                        )
-                    number = await _number_group(connection)
-                except BaseException:
-                    await connection.close()
-                    raise
-                self._connection = connection
+                begun: tuple[AsyncConnection, int] | None = None
+                kept, self._kept = self._kept, None
+                if kept is not None:
+                    # The kept connection may have died while idle (the server restarted):
+                    # nothing of the group was done then, so it begins again on a
+                    # connection that the pool checks first.
+                    with contextlib.suppress(Exception):
+                        begun = await self._begin(kept)
+                if begun is None:
+                    begun = await self._begin(await self._engine.connect())
+                self._connection, self._number = begun
                 self._serial += 1
-                self._number = number
             if savepoint:
                 self._savepoint_writers += 1
                 await self._connection.exec_driver_sql(f"SAVEPOINT {_SAVEPOINT}")
@@ -271,6 +269,32 @@ class WriteGroup:
             self._turn.release()
             raise
         return self._connection
+
+    async def _begin(self, connection: AsyncConnection) -> tuple[AsyncConnection, int]:
+        """Begin a group on ``connection`` and number it; closed if that fails."""
+        try:
+            connection = await connection.execution_options(writing=True)
+            await connection.begin()
+            if connection.dialect.name == "postgresql":
+                # One round trip: groups of all processes take turns, as SQLite's BEGIN
+                # IMMEDIATE makes them (no two hold row locks at once, so none deadlock),
+                # the group is numbered, and the change notification is queued, delivered
+                # to the listeners only when (and if) the group commits.
+                number = await _turn_on_postgresql(connection, self._changes)
+            else:
+                number = await _number_group(connection)
+        except BaseException:
+            await connection.close()
+            raise
+        return connection, number
+
+    async def close(self) -> None:
+        """Give back the connection kept between groups (at shutdown)."""
+        kept, self._kept = self._kept, None
+        if kept is not None:
+            # One that died while idle has nothing left to give back.
+            with contextlib.suppress(Exception):
+                await kept.close()
 
     async def leave(
         self, *, succeeded: bool, savepoint: bool = True, untouched: bool = True
@@ -343,10 +367,6 @@ class WriteGroup:
             before = self._changes.before_commit() if members else None
             try:
                 if members:
-                    if self._changes.notifies:
-                        # Delivered to the listeners only when (and if) this commits.
-                        origin = self._changes.origin  # hex digits only
-                        await connection.execute(text(f"NOTIFY {CHANNEL}, '{origin}'"))
                     await connection.commit()
                     self._last_committed = group
                 else:
@@ -361,7 +381,12 @@ class WriteGroup:
                     self._changes.committed(
                         structure=structure, before=before if failure is None else None
                     )
-                await _close(connection)
+                if failure is None and connection.dialect.name == "postgresql":
+                    # Kept for the next group: taken from the pool it would first be pinged,
+                    # three round trips per group.
+                    self._kept = connection
+                else:
+                    await _close(connection)
             _settle(members, failure)
             if isinstance(failure, asyncio.CancelledError):
                 raise failure
@@ -392,10 +417,11 @@ class GroupMark:
 _SAVEPOINT = "ringforward_write"
 # The row of ``sequences`` that numbers write groups.
 _GROUP_SEQUENCE = "write_group"
-_NEXT_GROUP = (
-    f"UPDATE sequences SET next_value = next_value + 1 WHERE name = '{_GROUP_SEQUENCE}' "
-    "RETURNING next_value"
+_NEXT_GROUP_WHERE = (
+    f"UPDATE sequences SET next_value = next_value + 1 WHERE name = '{_GROUP_SEQUENCE}'"
 )
+_RETURNING = "RETURNING next_value"
+_NEXT_GROUP = f"{_NEXT_GROUP_WHERE} {_RETURNING}"
 _FIRST_GROUP = f"INSERT INTO sequences (name, next_value) VALUES ('{_GROUP_SEQUENCE}', 1)"
 
 
@@ -411,6 +437,26 @@ async def _number_group(connection: AsyncConnection) -> int:
 
 # The PostgreSQL advisory lock every write group holds until it commits ("rfwg").
 _GROUP_LOCK = 0x72667767
+
+
+async def _turn_on_postgresql(connection: AsyncConnection, changes: ChangeWatch) -> int:
+    """Take the groups' lock, queue the change notification and number the group, in one
+    statement. The lock is a one-time filter, taken before the row is read; the row read
+    is then the statement's snapshot's, but an UPDATE of a row that a group committed
+    meanwhile goes on with its newest version (READ COMMITTED), so the number still
+    follows the last committed group's."""
+    # The origin is hex digits only.
+    notify = f"pg_notify('{CHANNEL}', '{changes.origin}')" if changes.notifies else "1"
+    turn = f"SELECT {notify} FROM (SELECT pg_advisory_xact_lock({_GROUP_LOCK})) AS locked"
+    number = (
+        await connection.exec_driver_sql(
+            f"{_NEXT_GROUP_WHERE} AND ({turn}) IS NOT NULL {_RETURNING}"
+        )
+    ).scalar()
+    if number is None:  # the very first group: make sure of the lock, then number it
+        await connection.exec_driver_sql(turn)
+        return await _number_group(connection)
+    return int(number)
 
 
 async def _close(connection: AsyncConnection, *, rollback: bool = False) -> None:
@@ -459,4 +505,5 @@ class Database:
 
     async def dispose(self) -> None:
         await self.changes.stop()
+        await self._writes.close()
         await self.engine.dispose()
