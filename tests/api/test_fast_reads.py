@@ -311,13 +311,8 @@ def test_no_cache_reads_the_database_and_a_repeated_read_does_not(server: LiveSe
     assert statements, "a fresh read goes to the database"
 
 
-def test_an_answer_from_memory_reads_the_change_mark_once(
-    server: LiveServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The change stamp and the principal's structure stamp come from one read of the
-    shared mark (the ``-shm`` header, or the host's change counter)."""
-    token = server.token(ADMIN)
-    cached_twice(server, token, RULE)
+def count_mark_reads(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """From now on, the path of every read of a shared change mark, in order."""
     reads: list[str | None] = []
     read = SharedMark.read
 
@@ -326,6 +321,17 @@ def test_an_answer_from_memory_reads_the_change_mark_once(
         return read(mark)
 
     monkeypatch.setattr(SharedMark, "read", counted)
+    return reads
+
+
+def test_an_answer_from_memory_reads_the_change_mark_once(
+    server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The change stamp and the principal's structure stamp come from one read of the
+    shared mark (the ``-shm`` header, or the host's change counter)."""
+    token = server.token(ADMIN)
+    cached_twice(server, token, RULE)
+    reads = count_mark_reads(monkeypatch)
     before = counts(server)[0]
     assert send(server, token, RULE).status_code == 200
     assert counts(server)[0] == before + 1

@@ -19,9 +19,8 @@ import httpx
 import pytest
 
 from ringforward.service import callflow
-from ringforward.store.shared_mark import SharedMark
 from tests.api import test_fast_reads
-from tests.api.test_fast_reads import LIMITED, counts, remaining, steady
+from tests.api.test_fast_reads import LIMITED, count_mark_reads, counts, remaining, steady
 from tests.api.test_security import revoke
 from tests.support.comm_rest import ENHANCED
 from tests.support.rest import ACCOUNT_ID, ADMIN, ADMIN_EXT, OTHER_ACCOUNT_ID, OTHER_EXT, USER
@@ -229,14 +228,7 @@ def test_a_simulation_from_memory_reads_the_change_mark_once(
 ) -> None:
     token = server.token(ADMIN)
     post(server, token, encoded(MONDAY))
-    reads: list[str | None] = []
-    read = SharedMark.read
-
-    def counted(mark: SharedMark) -> bytes | None:
-        reads.append(mark.path)
-        return read(mark)
-
-    monkeypatch.setattr(SharedMark, "read", counted)
+    reads = count_mark_reads(monkeypatch)
     before = counts(server)[0]
     assert post(server, token, encoded(MONDAY)).status_code == 200
     assert counts(server)[0] == before + 1
