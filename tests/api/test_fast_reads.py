@@ -11,6 +11,7 @@ request is one the fast path may answer, which the server's counts prove.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,17 @@ NUMBERS = "/restapi/v1.0/account/~/extension/~/forwarding-number"
 LIMITED = {"RINGFORWARD_RATE_LIMITS": "default"}
 # Headers that differ between two answers to one request whatever answers them.
 PER_REQUEST = {"date", "x-rate-limit-remaining"}
+
+
+@contextmanager
+def limited_server(database_url: str, directory: Path, budget: str) -> Iterator[LiveServer]:
+    """A server of its own with rate limits on and ``budget`` overriding a group's."""
+    env = {**LIMITED, "RINGFORWARD_RATE_LIMIT_OVERRIDES": budget}
+    limited = LiveServer(database_url, env=env, log_path=directory / "limited.log").start()
+    try:
+        yield limited
+    finally:
+        limited.stop()
 
 
 def v1(extension: str, resource: str, account: str = "~") -> str:
@@ -258,9 +270,7 @@ def test_a_lost_admin_flag_is_effective_on_the_next_request(server: LiveServer) 
 def test_the_rate_limit_counts_and_refuses_answers_from_memory(
     database_url: str, tmp_path: Path
 ) -> None:
-    env = {**LIMITED, "RINGFORWARD_RATE_LIMIT_OVERRIDES": "Light=4"}
-    limited = LiveServer(database_url, env=env, log_path=tmp_path / "limited.log").start()
-    try:
+    with limited_server(database_url, tmp_path, "Light=4") as limited:
         token = limited.token(ADMIN)
         answers = [send(limited, token, HOURS) for _ in range(5)]
         assert [a.status_code for a in answers] == [200, 200, 200, 200, 429]
@@ -272,8 +282,6 @@ def test_the_rate_limit_counts_and_refuses_answers_from_memory(
         full = send(limited, token, HOURS)
         assert (full.status_code, full.content) == (429, answers[-1].content)
         assert steady(full)[:-1] == steady(answers[-1])[:-1]  # all but Retry-After
-    finally:
-        limited.stop()
 
 
 def test_workers_of_one_host_read_each_others_writes_at_once(

@@ -20,7 +20,13 @@ import pytest
 
 from ringforward.service import callflow
 from tests.api import test_fast_reads
-from tests.api.test_fast_reads import LIMITED, count_mark_reads, counts, remaining, steady
+from tests.api.test_fast_reads import (
+    count_mark_reads,
+    counts,
+    limited_server,
+    remaining,
+    steady,
+)
 from tests.api.test_security import revoke
 from tests.support.comm_rest import ENHANCED
 from tests.support.rest import ACCOUNT_ID, ADMIN, ADMIN_EXT, OTHER_ACCOUNT_ID, OTHER_EXT, USER
@@ -208,9 +214,7 @@ def test_a_revoked_token_is_refused_on_the_next_simulation(server: LiveServer) -
 def test_the_rate_limit_counts_and_refuses_simulations_from_memory(
     database_url: str, tmp_path: Path
 ) -> None:
-    env = {**LIMITED, "RINGFORWARD_RATE_LIMIT_OVERRIDES": "Light=4"}
-    limited = LiveServer(database_url, env=env, log_path=tmp_path / "limited.log").start()
-    try:
+    with limited_server(database_url, tmp_path, "Light=4") as limited:
         token = limited.token(ADMIN)
         answers = [post(limited, token, encoded(MONDAY)) for _ in range(5)]
         assert [a.status_code for a in answers] == [200, 200, 200, 200, 429]
@@ -219,8 +223,6 @@ def test_the_rate_limit_counts_and_refuses_simulations_from_memory(
         limited.app.state.fast_reads = False
         full = post(limited, token, encoded(MONDAY))
         assert (full.status_code, full.content) == (429, answers[-1].content)
-    finally:
-        limited.stop()
 
 
 def test_a_simulation_from_memory_reads_the_change_mark_once(

@@ -19,11 +19,11 @@ import httpx
 import pytest
 
 from ringforward.store.repository import Repository
+from tests.api.test_fast_reads import LIMITED, limited_server
 from tests.support.rest import ACCOUNT_ID, ADMIN, ADMIN_EXT, OTHER_ACCOUNT_ID, USER, USER_EXT
 from tests.support.servers import LiveServer
 
 RULE_ID = "business-hours-rule"
-LIMITED = {"RINGFORWARD_RATE_LIMITS": "default"}
 # Differ between two answers whatever answers them: the moment, what is left of a
 # budget, and the version in the ETag (checked on its own).
 PER_REQUEST = {"date", "x-rate-limit-remaining", "etag"}
@@ -205,9 +205,7 @@ def test_if_match_is_the_same_rule_on_both_paths(server: LiveServer) -> None:
 def test_the_rate_limit_counts_fast_writes_and_refuses_them(
     database_url: str, tmp_path: Path
 ) -> None:
-    env = {**LIMITED, "RINGFORWARD_RATE_LIMIT_OVERRIDES": "Medium=4"}
-    limited = LiveServer(database_url, env=env, log_path=tmp_path / "limited.log").start()
-    try:
+    with limited_server(database_url, tmp_path, "Medium=4") as limited:
         token = limited.token(ADMIN)
         answers = [put(limited, token, rule_path(), b'{"screening": "Off"}') for _ in range(5)]
         assert [a.status_code for a in answers] == [200, 200, 200, 200, 429]
@@ -216,8 +214,6 @@ def test_the_rate_limit_counts_fast_writes_and_refuses_them(
         assert counts(limited)[0] == 3, "all but the first (which met the token) were fast"
         assert answers[-1].json()["errorCode"] == "CMN-301"
         assert stored(limited, ADMIN_EXT)[0].version == 5, "the refused one wrote nothing"
-    finally:
-        limited.stop()
 
 
 def test_concurrent_fast_writes_of_one_rule_are_all_kept_in_order(server: LiveServer) -> None:

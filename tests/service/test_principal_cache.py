@@ -59,6 +59,14 @@ async def login(db: Database) -> str:
     return grant.access_token
 
 
+async def signed_in(db: Database, *known_to: Database) -> str:
+    """A token logged in on ``db`` whose principal each of ``known_to`` has in memory."""
+    token = await login(db)
+    for known in known_to:
+        await auth.authenticate(known, token)
+    return token
+
+
 async def refused_within(db: Database, token: str, bound: float) -> float:
     started = time.monotonic()
     while time.monotonic() - started < bound:
@@ -84,8 +92,7 @@ async def test_a_known_token_is_authenticated_without_the_database(
     pair: tuple[Database, Database],
 ) -> None:
     db, _ = pair
-    token = await login(db)
-    await auth.authenticate(db, token)
+    token = await signed_in(db, db)
     statements = count_statements(db)
     for _ in range(3):
         principal = await auth.authenticate(db, token)
@@ -97,9 +104,7 @@ async def test_revocation_is_seen_at_once_here_and_soon_in_another_process(
     pair: tuple[Database, Database],
 ) -> None:
     here, there = pair
-    token = await login(here)
-    await auth.authenticate(here, token)
-    await auth.authenticate(there, token)
+    token = await signed_in(here, here, there)
     await auth.revoke(here, CLIENT, token=token)
     with pytest.raises(AuthenticationError):
         await auth.authenticate(here, token)
@@ -117,8 +122,7 @@ async def test_a_change_made_outside_the_service_is_seen(
     pair: tuple[Database, Database], change: str
 ) -> None:
     here, there = pair
-    token = await login(here)
-    await auth.authenticate(there, token)
+    token = await signed_in(here, there)
     await write(here, change, ext=DEMO_ADMIN_ID)
     await refused_within(there, token, CROSS_PROCESS_BOUND)
 
@@ -127,8 +131,7 @@ async def test_a_deleted_extension_is_refused_in_the_other_process(
     pair: tuple[Database, Database],
 ) -> None:
     here, there = pair
-    token = await login(here)
-    await auth.authenticate(there, token)
+    token = await signed_in(here, there)
     for table in ("answering_rules", "forwarding_numbers", "tokens", "devices"):
         await write(here, f"DELETE FROM {table} WHERE extension_id = :ext", ext=DEMO_ADMIN_ID)
     await write(here, "DELETE FROM extensions WHERE id = :ext", ext=DEMO_ADMIN_ID)

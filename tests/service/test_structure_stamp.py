@@ -20,8 +20,8 @@ from tests.service.conftest import ADMIN
 from tests.service.test_principal_cache import (
     CROSS_PROCESS_BOUND,
     count_statements,
-    login,
     refused_within,
+    signed_in,
     write,
 )
 
@@ -49,8 +49,7 @@ async def test_a_rule_write_of_this_process_keeps_the_principal(
     pair: tuple[Database, Database],
 ) -> None:
     here, _there = pair
-    token = await login(here)
-    await auth.authenticate(here, token)
+    token = await signed_in(here, here)
     statements = count_statements(here)
     await put_rule(here, 4)
     assert await auth.authenticate(here, token) == await auth.authenticate(here, token)
@@ -61,9 +60,7 @@ async def test_a_write_of_another_process_makes_the_principal_be_read_again(
     pair: tuple[Database, Database],
 ) -> None:
     here, there = pair
-    token = await login(here)
-    await auth.authenticate(here, token)
-    await auth.authenticate(there, token)
+    token = await signed_in(here, here, there)
     statements = count_statements(here)
     await put_rule(there, 4)  # content only there, but here cannot know that
     await refused_or_read_again(here, token, statements)
@@ -84,9 +81,7 @@ async def test_a_revocation_between_rule_writes_is_seen_at_once_and_elsewhere(
     pair: tuple[Database, Database],
 ) -> None:
     here, there = pair
-    token = await login(here)
-    await auth.authenticate(here, token)
-    await auth.authenticate(there, token)
+    token = await signed_in(here, here, there)
     await put_rule(here, 4)
     await write(here, "DELETE FROM tokens")
     await put_rule(here, 3)
@@ -98,8 +93,7 @@ async def test_a_revocation_by_another_process_between_own_rule_writes_is_seen(
     pair: tuple[Database, Database],
 ) -> None:
     here, there = pair
-    token = await login(here)
-    await auth.authenticate(here, token)
+    token = await signed_in(here, here)
     await put_rule(here, 4)
     await write(there, "DELETE FROM tokens")
     await put_rule(here, 3)  # its commit must not be taken for the only change
