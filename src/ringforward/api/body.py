@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
+import orjson
 from fastapi import Request
 
 from ringforward.api.errors import HttpError
 
 MAX_BODY_BYTES = 1024 * 1024
+# As many digits as the largest 64-bit integer has, or more.
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
 
 
 async def _raw_body(request: Request, limit: int) -> bytes:
@@ -46,9 +51,20 @@ async def read_json_value(
 
 
 def parse_json(raw: bytes) -> Any:
-    """The JSON value of a body's bytes; a 400 when they are not JSON."""
+    """The JSON value of a body's bytes; a 400 when they are not JSON.
+
+    orjson reads a body about six times faster than the standard library, and reads what
+    it takes as the standard library does, but for an integer beyond 64 bits (a float to
+    orjson): a body with 19 digits in a row, and one orjson refuses (bad syntax, but also
+    an escaped lone surrogate, which ``api/text_guard.py`` names), is read by the
+    standard library, which takes it or says why not."""
+    if not _LONG_DIGITS.search(raw):
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
     try:
-        body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise HttpError(400, f"Request body is not valid JSON: {error}", code="CMN-101") from error
     except RecursionError as error:
@@ -68,6 +84,15 @@ async def read_json(request: Request) -> dict[str, Any]:
 def _reject_constant(name: str) -> Any:
     # NaN and Infinity are Python's extensions, not JSON: refuse them like any bad syntax.
     raise json.JSONDecodeError(f"{name} is not a JSON value", name, 0)
+
+
+def _finite(text: str) -> float:
+    # A number too large for a float (1e400) would be read as infinity, which no JSON
+    # answer can hold: refused like NaN (orjson refuses it too).
+    value = float(text)
+    if not math.isfinite(value):
+        raise json.JSONDecodeError(f"{text} is out of range", text, 0)
+    return value
 
 
 async def read_form(request: Request) -> dict[str, str]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.params import Depends as Dependency
+from starlette.types import Scope
 
 from ringforward.api.errors import HttpError
 from ringforward.api.paging import PageRequest, page_request
@@ -36,7 +37,30 @@ def login_guard(request: Request) -> LoginGuard:
 
 
 def base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return base_url_of(request.scope)
+
+
+# Base URLs by what Starlette builds one from; a server is asked under few names, but
+# the Host header is the client's to choose, hence the bound.
+_BASE_URLS: dict[tuple[Any, ...], str] = {}
+_BASE_URLS_KEPT = 256
+
+
+def base_url_of(scope: Scope) -> str:
+    """Starlette's ``request.base_url`` without the final slash, built once per scheme,
+    server address, Host header and root path: building it parses the header and joins
+    a URL (some microseconds, on every answer with links)."""
+    host = next((value for name, value in scope["headers"] if name == b"host"), None)
+    server = scope.get("server")
+    root = scope.get("app_root_path", scope.get("root_path", ""))
+    key = (scope.get("scheme", "http"), tuple(server) if server else None, host, root)
+    found = _BASE_URLS.get(key)
+    if found is None:
+        found = str(Request(scope).base_url).rstrip("/")
+        if len(_BASE_URLS) >= _BASE_URLS_KEPT:
+            _BASE_URLS.clear()
+        _BASE_URLS[key] = found
+    return found
 
 
 def token_of_header(header: str) -> str | None:
@@ -84,7 +108,13 @@ def query_flag(request: Request, name: str, default: bool = False) -> bool:
 
 def extensions_enabled(request: Request) -> bool:
     """Our optional extensions (ETag, If-Match, PATCH, call flow) unless strict mode."""
-    return not settings(request).strict_ringcentral
+    return extensions_on(request.app)
+
+
+def extensions_on(app: Any) -> bool:
+    """``extensions_enabled`` for the application itself, outside a route."""
+    current: Settings = app.state.settings
+    return not current.strict_ringcentral
 
 
 def require_extensions(request: Request) -> None:

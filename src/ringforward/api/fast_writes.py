@@ -5,7 +5,7 @@ is what clients write most. When nothing about the request is unusual it is answ
 here, inside the rate limiter (which counts it as any other request) and in front of the
 rest: no routing, no dependencies, no second parse of the body to look for unstorable
 text. The steps are the full path's own, called from here: the token through the
-principal cache (``remembered_principal``), the account's generation as the route's
+principal cache (``principal_under``), the account's generation as the route's
 guard keeps it, the body parsed as ``api/body.py`` parses it, the same use case
 (``update_rule_remembered``: same schema check, permission rule, If-Match rule, merge,
 save and audit record, in the same write group) and the same response
@@ -25,7 +25,6 @@ from __future__ import annotations
 import re
 import time
 
-from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ringforward.api.body import parse_json
@@ -39,8 +38,8 @@ from ringforward.domain.comm_handling.model import LEGACY
 from ringforward.domain.errors import DomainError
 from ringforward.service.access import CURRENT
 from ringforward.service.answering_rules import update_rule_remembered
-from ringforward.service.auth import remembered_principal
-from ringforward.service.comm_generation import remembered_generation
+from ringforward.service.auth import principal_under
+from ringforward.service.comm_generation import generation_under
 from ringforward.service.scope import ExtensionCall
 from ringforward.service.secrets import hash_token
 
@@ -80,25 +79,32 @@ class FastWrites:
             return False
         if not isinstance(value, dict) or unstorable_json(body, value) is not None:
             return False
-        principal = remembered_principal(state.db, hash_token(caller.token), time.time())
+        # One read of the structure stamp for both: nothing is awaited in between.
+        structure = state.db.changes.structure_stamp()
+        principal = principal_under(state.db, structure, hash_token(caller.token), time.time())
         account = found["account"]
         if principal is None or account not in (CURRENT, principal.account_id):
             return False
-        if remembered_generation(state.db, principal.account_id) != LEGACY:
+        if generation_under(state.db, structure, principal.account_id) != LEGACY:
             return False
-        request = Request(scope)
+        if_match = caller.headers.get(b"if-match")
         ext = ExtensionCall(state.db, principal, account, found["extension"])
         try:
             view = await update_rule_remembered(
-                ext, found["rule"], value, if_match=if_match_of(request)
+                ext,
+                found["rule"],
+                value,
+                if_match=if_match_of(scope["app"], _text(if_match)),
             )
         except DomainError:
             return False  # nothing written: the full application answers it
-        response = rule_response(
-            request, view, show_inactive=bool(value.get("showInactiveNumbers"))
-        )
+        response = rule_response(scope, view, show_inactive=bool(value.get("showInactiveNumbers")))
         await response(scope, _no_receive, send)
         return True
+
+
+def _text(header: bytes | None) -> str | None:
+    return header.decode("latin-1") if header is not None else None
 
 
 def _plain_put(scope: Scope) -> re.Match[str] | None:

@@ -336,17 +336,12 @@ async def authenticate(db: Database, access_token: str | None) -> Principal:
     return principal
 
 
-def remembered_principal(db: Database, digest: str, now: float) -> Principal | None:
-    """The principal of a token digest from memory alone, if still current and unexpired;
-    None when only ``authenticate`` (the database) can tell."""
-    return principal_under(db, db.changes.structure_stamp(), digest, now)
-
-
 def principal_under(
     db: Database, structure_stamp: Hashable | None, digest: str, now: float
 ) -> Principal | None:
-    """``remembered_principal`` with the structure stamp already taken (by
-    ``ChangeWatch.stamps``, with the change stamp, from one read)."""
+    """The principal of a token digest from memory alone, if still current (under the
+    structure stamp, taken by the caller once for all it reads from memory) and
+    unexpired; None when only ``authenticate`` (the database) can tell."""
     if structure_stamp is None:
         return None
     return principal_cache(db).get(digest, structure_stamp, now)

@@ -43,8 +43,12 @@ async def require_generation(
 def remembered_generation(db: Database, account_id: str) -> str | None:
     """The account's generation from memory alone, if still current; None when only the
     database can tell."""
+    return generation_under(db, db.changes.structure_stamp(), account_id)
+
+
+def generation_under(db: Database, stamp: Hashable | None, account_id: str) -> str | None:
+    """``remembered_generation`` with the structure stamp already taken."""
     kept = _kept(db)
-    stamp = db.changes.structure_stamp()
     found = kept.get(account_id) if stamp is not None else None
     if found is None or found[0] != stamp:
         return None

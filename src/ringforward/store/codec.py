@@ -22,6 +22,7 @@ from ringforward.domain.model import (
     Voicemail,
     WeeklyRanges,
 )
+from ringforward.json_text import json_text
 
 
 def weekly_to_json(weekly: WeeklyRanges) -> dict[str, list[dict[str, str]]]:
@@ -115,7 +116,7 @@ def _rule_document(rule: AnsweringRule) -> str:
         "screening": rule.screening,
         "greetings": [dict(g) for g in rule.greetings],
     }
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    return json_text(document)
 
 
 def rule_from_row(row: RowMapping) -> AnsweringRule:
