@@ -69,7 +69,6 @@ class FastWrites:
 
     async def _answered(self, scope: Scope, send: Send, found: re.Match[str], body: bytes) -> bool:
         """Whether the update was made and answered here."""
-        state = scope["app"].state
         caller = caller_of(scope, _READ_HEADERS)
         if caller is None or not declares_json(caller.headers):
             return False
@@ -79,16 +78,17 @@ class FastWrites:
             return False
         if not isinstance(value, dict) or unstorable_json(body, value) is not None:
             return False
+        db = scope["app"].state.db
         # One read of the structure stamp for both: nothing is awaited in between.
-        structure = state.db.changes.structure_stamp()
-        principal = principal_under(state.db, structure, hash_token(caller.token), time.time())
+        structure = db.changes.structure_stamp()
+        principal = principal_under(db, structure, hash_token(caller.token), time.time())
         account = found["account"]
         if principal is None or account not in (CURRENT, principal.account_id):
             return False
-        if generation_under(state.db, structure, principal.account_id) != LEGACY:
+        if generation_under(db, structure, principal.account_id) != LEGACY:
             return False
         if_match = caller.headers.get(b"if-match")
-        ext = ExtensionCall(state.db, principal, account, found["extension"])
+        ext = ExtensionCall(db, principal, account, found["extension"])
         try:
             view = await update_rule_remembered(
                 ext,
