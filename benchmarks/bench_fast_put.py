@@ -1,7 +1,8 @@
 """CPU of a PUT of a rule answered in front of the router, in the application alone.
 
 The demo app on a fresh database (SQLite in a temporary directory, or a fresh PostgreSQL
-database with ``--backend postgresql``) is signed in to, and with ``--extensions N`` given
+database with ``--backend postgresql``), its start-up objects left out of garbage
+collection as ``serve`` leaves them, is signed in to, and with ``--extensions N`` given
 N - 1 more extensions, each with a forwarding number (as the load benchmark's
 ``PUT-64EXT``). Each rule is written once, so the principal and the rule's reads are
 kept; then ``--requests`` PUTs per round are called straight into the
@@ -132,7 +133,7 @@ async def _caller(app: Any, planned: Iterator[tuple[dict[str, Any], bytes]]) -> 
 
 async def measure(url: str, requests: int, clients: int, extensions: int) -> list[float]:
     """Microseconds of CPU per PUT, one figure per round."""
-    app = create_app(Settings(db=url, demo=True))
+    app = create_app(Settings(db=url, demo=True, freeze_start_up=True))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
