@@ -374,11 +374,11 @@ class WriteGroup:
         """End this writer's turn; when it succeeded, return once its commit is durable.
         A writer without a savepoint that failed says whether it left the transaction
         ``untouched``; if not, the group is abandoned."""
+        # A write it deferred would be committed with the group: it did touch it.
+        untouched = untouched and not self._turn_deferred
         # Shielded: a writer cancelled now (its client gone) still ends its turn whole, so
         # the group's transaction is never left half way through a savepoint, and its write
         # is committed, or not, with the group.
-        # A write it deferred would be committed with the group: it did touch it.
-        untouched = untouched and not self._turn_deferred
         if not savepoint and (succeeded or untouched):
             # No statement to run: the turn ends at once, nothing can cut it short.
             member = self._end_plain_turn(succeeded=succeeded)
