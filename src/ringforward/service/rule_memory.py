@@ -141,7 +141,7 @@ class RememberedRepositories(Repositories):
     def __init__(self, uow: UnitOfWork, memory: RuleMemory) -> None:
         super().__init__(uow)
         self._memory = memory
-        self._writes = RawWrites(uow.connection)
+        self._writes = RawWrites(uow)
         self.extensions = _Extensions(uow, memory)
         self.numbers = _Numbers(uow, memory)
         self.rules = _Rules(uow, memory)

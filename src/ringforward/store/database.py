@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -104,6 +104,25 @@ async def migrate(url: str) -> None:
     await asyncio.to_thread(_upgrade, url)
 
 
+class DeferredWrites(Protocol):
+    """Writes that a group's writers hand over instead of running them during their
+    turns, sent all together later (``WriteGroup.defer``)."""
+
+    def __init__(self) -> None: ...
+
+    def add(self, write: Any) -> bool:
+        """Take ``write``; False if it cannot be made (then nothing of it is kept)."""
+        ...
+
+    async def send(self, connection: AsyncConnection) -> None:
+        """Run every write taken, in order, in the group's transaction; raise if any of
+        them did not change what it was to change."""
+        ...
+
+
+D = TypeVar("D", bound=DeferredWrites)
+
+
 class UnitOfWork:
     """One database transaction; commits only when the use case says so.
 
@@ -137,6 +156,19 @@ class UnitOfWork:
     @property
     def dialect(self) -> str:
         return self._engine.dialect.name
+
+    async def sent(self) -> AsyncConnection:
+        """The connection, once the writes its group deferred are sent: a statement run
+        on it comes after them and sees them (``WriteGroup.defer``)."""
+        if self._group is not None:
+            await self._group.send_deferred()
+        return self.connection
+
+    def defer(self, kind: type[D], write: Any) -> bool:
+        """Hand ``write`` to the group's batch of ``kind`` (``WriteGroup.defer``)."""
+        if self._group is None:
+            raise RuntimeError("only a write group defers writes")
+        return self._group.defer(kind, write)
 
     async def __aenter__(self) -> UnitOfWork:
         if self._group is not None:
@@ -202,6 +234,13 @@ class WriteGroup:
     process whose group gets the number after its own last committed group's knows that
     nobody else wrote in between (``unchanged_since``), which is what lets what it keeps
     in memory about the database be used without reading it again.
+
+    A writer without a savepoint may also ``defer`` its writes: they are kept in a batch
+    of the group and sent, all at once, just before the group commits, or before any
+    other statement runs on its connection (``send_deferred``, which ``UnitOfWork.sent``
+    and the turn of every writer with a savepoint call first), so every statement still runs
+    after the writes of the writers before it. If sending them fails (one of them found
+    the database other than its writer saw it), the whole group fails.
     """
 
     def __init__(self, engine: AsyncEngine, changes: ChangeWatch) -> None:
@@ -222,6 +261,11 @@ class WriteGroup:
         self._number = 0
         self._last_committed: tuple[int, int] | None = None
         self._savepoint_writers = 0
+        # The open group's deferred writes, by kind; whether the writer whose turn it is
+        # deferred any; what made sending them fail, which fails the group.
+        self._deferred: dict[type[DeferredWrites], DeferredWrites] = {}
+        self._turn_deferred = False
+        self._broken: BaseException | None = None
 
     def mark(self) -> GroupMark:
         """Where the open group stands (during a turn)."""
@@ -261,14 +305,42 @@ class WriteGroup:
                     begun = await self._begin(await self._engine.connect())
                 self._connection, self._number = begun
                 self._serial += 1
+            self._turn_deferred = False
             if savepoint:
                 self._savepoint_writers += 1
+                # Sent first: rolling back to the savepoint must not take them along.
+                await self.send_deferred()
                 await self._connection.exec_driver_sql(f"SAVEPOINT {_SAVEPOINT}")
-        except BaseException:
-            await self._abandon()
+        except BaseException as error:
+            await self._abandon(error)
             self._turn.release()
             raise
         return self._connection
+
+    def defer(self, kind: type[D], write: Any) -> bool:
+        """Add ``write`` to the open group's batch of ``kind`` (during a turn of a writer
+        without a savepoint): it runs when the batch is sent (``send_deferred``), and
+        the group commits only if it did what it was to do."""
+        batch = self._deferred.get(kind)
+        if batch is None:
+            batch = self._deferred[kind] = kind()
+        added = batch.add(write)
+        self._turn_deferred = self._turn_deferred or added
+        return added
+
+    async def send_deferred(self) -> None:
+        """Run the writes deferred so far (during a turn, or at the commit)."""
+        if not self._deferred:
+            return
+        assert self._connection is not None, "deferred writes outside a group"
+        batches, self._deferred = list(self._deferred.values()), {}
+        try:
+            await _send(batches, self._connection)
+        except BaseException as error:
+            # Whatever the writer whose turn it is does about it, nothing of the group
+            # may be committed now.
+            self._broken = error
+            raise
 
     async def _begin(self, connection: AsyncConnection) -> tuple[AsyncConnection, int]:
         """Begin a group on ``connection`` and number it; closed if that fails."""
@@ -302,6 +374,8 @@ class WriteGroup:
         """End this writer's turn; when it succeeded, return once its commit is durable.
         A writer without a savepoint that failed says whether it left the transaction
         ``untouched``; if not, the group is abandoned."""
+        # A write it deferred would be committed with the group: it did touch it.
+        untouched = untouched and not self._turn_deferred
         # Shielded: a writer cancelled now (its client gone) still ends its turn whole, so
         # the group's transaction is never left half way through a savepoint, and its write
         # is committed, or not, with the group.
@@ -365,44 +439,49 @@ class WriteGroup:
             group = (self._serial, self._number)
             structure, self._structure = self._structure, False
             before = self._changes.before_commit() if members else None
+            broken, self._broken = self._broken, None
+            deferred, self._deferred = list(self._deferred.values()), {}
             try:
+                if broken is not None:
+                    raise broken
                 if members:
+                    await _send(deferred, connection)
                     await connection.commit()
                     self._last_committed = group
                 else:
                     await connection.rollback()
             except BaseException as error:  # handed to every member
                 failure = error
-            finally:
-                if members:
-                    # Even a failed commit may have reached the disk: caches must read again.
-                    # A failed commit accounts for no change of the header: whatever moved
-                    # it meanwhile was someone else's.
-                    self._changes.committed(
-                        structure=structure, before=before if failure is None else None
-                    )
-                if failure is None and connection.dialect.name == "postgresql":
-                    # Kept for the next group: taken from the pool it would first be pinged,
-                    # three round trips per group.
-                    self._kept = connection
-                else:
-                    await _close(connection)
+            if members:
+                # Even a failed commit may have reached the disk: caches must read again.
+                # A failed commit accounts for no change of the header: whatever moved
+                # it meanwhile was someone else's.
+                self._changes.committed(
+                    structure=structure, before=before if failure is None else None
+                )
             _settle(members, failure)
+            if failure is None and connection.dialect.name == "postgresql":
+                # Kept for the next group: taken from the pool it would first be pinged,
+                # three round trips per group.
+                self._kept = connection
+            else:
+                await _close_quietly(connection)
             if isinstance(failure, asyncio.CancelledError):
                 raise failure
 
     async def _abandon(self, error: BaseException | None = None) -> None:
         """Roll the group's transaction back and fail every writer waiting on it."""
         self._structure = False
+        self._deferred, self._broken = {}, None
         connection, self._connection = self._connection, None
         members, self._members = self._members, []
-        if connection is not None:
-            await _close(connection, rollback=True)
         lost = RuntimeError("the write group's transaction was lost")
         # Another writer's cancellation is not this writer's: it gets an error of its own.
         _settle(
             members, lost if error is None or isinstance(error, asyncio.CancelledError) else error
         )
+        if connection is not None:
+            await _close_quietly(connection, rollback=True)
 
 
 @dataclass(frozen=True)
@@ -459,12 +538,22 @@ async def _turn_on_postgresql(connection: AsyncConnection, changes: ChangeWatch)
     return int(number)
 
 
-async def _close(connection: AsyncConnection, *, rollback: bool = False) -> None:
-    try:
-        if rollback:
-            await connection.rollback()
-    finally:
-        await connection.close()
+async def _send(batches: list[DeferredWrites], connection: AsyncConnection) -> None:
+    for batch in batches:
+        await batch.send(connection)
+
+
+async def _close_quietly(connection: AsyncConnection, *, rollback: bool = False) -> None:
+    """Give a group's connection back, rolled back if asked. One that died (the server
+    restarted, the backend was terminated) cannot even roll back: it is given back all
+    the same, and the pool, finding it dead, discards it. Its writers have their answer
+    already; nothing here may keep them from it."""
+    with contextlib.suppress(Exception):
+        try:
+            if rollback:
+                await connection.rollback()
+        finally:
+            await connection.close()
 
 
 def _settle(members: list[asyncio.Future[None]], failure: BaseException | None) -> None:

@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Table, bindparam, select
-from sqlalchemy.engine import RowMapping
+from sqlalchemy.engine import CursorResult, RowMapping
 
 from ringforward.store.database import UnitOfWork
 
@@ -25,19 +25,23 @@ class Queries:
     """Base of the per-aggregate repositories: rows stay in here, values go out.
 
     The statements of the hot paths are built once at import, with ``bindparam``s that
-    ``params`` fill (see ``_extension_rows``).
+    ``params`` fill (see ``_extension_rows``). Each runs after the writes its write group
+    deferred (``UnitOfWork.sent``), so a read sees them.
     """
 
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
 
+    async def _run(self, statement: Any, params: Params) -> CursorResult[Any]:
+        connection = await self._uow.sent()
+        result: CursorResult[Any] = await connection.execute(statement, params)
+        return result
+
     async def _rows(self, statement: Any, params: Params = None) -> Sequence[RowMapping]:
-        result = await self._uow.connection.execute(statement, params)
-        return result.mappings().all()
+        return (await self._run(statement, params)).mappings().all()
 
     async def _row(self, statement: Any, params: Params = None) -> RowMapping | None:
-        result = await self._uow.connection.execute(statement, params)
-        return result.mappings().first()
+        return (await self._run(statement, params)).mappings().first()
 
     async def _of_extension(
         self, table: Table, extension_id: str, order_by: Any
@@ -46,5 +50,4 @@ class Queries:
         return await self._rows(_extension_rows(table, order_by), {"of_extension": extension_id})
 
     async def _execute(self, statement: Any, params: Params = None) -> int:
-        result = await self._uow.connection.execute(statement, params)
-        return int(result.rowcount)
+        return int((await self._run(statement, params)).rowcount)
