@@ -77,6 +77,18 @@ SPREAD: tuple[tuple[str, str], ...] = (
     ("tests/service/test_read_model.py", "module"),
 )
 
+# The modules that drive Chromium, in units of several modules that one worker runs one
+# after another with one browser (tests/portal/conftest.py), of about the same length.
+BROWSER_UNITS: tuple[tuple[str, ...], ...] = (
+    ("tests/portal/test_enhanced_page.py", "tests/portal/test_who_rings.py"),
+    (
+        "tests/portal/test_portal_pages.py",
+        "tests/portal/test_history_page.py",
+        "tests/portal/test_csp_in_browser.py",
+    ),
+    ("tests/portal/test_ring_groups.py", "tests/portal/test_accessibility.py"),
+)
+
 
 # The SIP calls assert when each phone rings to within half a second. They are handed out
 # last, each test to whichever worker is free, so that they run beside each other and not
@@ -97,7 +109,12 @@ def _spread(nodeid: str) -> tuple[int, str]:
 
 
 def _work_unit(nodeid: str) -> str:
-    """The tests one worker runs together: a module, a test function, or one test."""
+    """The tests one worker runs together: a module, a test function, one test, or one of
+    the browser units."""
+    path = nodeid.split("::")[0]
+    for number, modules in enumerate(BROWSER_UNITS):
+        if path in modules:
+            return f"browser unit {number}"
     mode = _spread(nodeid)[1]
     if mode == "test":
         return nodeid
