@@ -77,19 +77,41 @@ SPREAD: tuple[tuple[str, str], ...] = (
     ("tests/service/test_read_model.py", "module"),
 )
 
+# The modules that drive Chromium, in units of several modules that one worker runs one
+# after another with one browser (tests/portal/conftest.py), of about the same length.
+BROWSER_UNITS: tuple[tuple[str, ...], ...] = (
+    ("tests/portal/test_enhanced_page.py", "tests/portal/test_who_rings.py"),
+    (
+        "tests/portal/test_portal_pages.py",
+        "tests/portal/test_history_page.py",
+        "tests/portal/test_csp_in_browser.py",
+    ),
+    ("tests/portal/test_ring_groups.py", "tests/portal/test_accessibility.py"),
+)
+
 
 # The SIP calls assert when each phone rings to within half a second. They are handed out
 # last, each test to whichever worker is free, so that they run beside each other and not
-# beside the CPU-heavy start of the suite (20-process races, schemathesis, browsers).
-LAST = "tests/sip/"
+# beside the CPU-heavy start of the suite (20-process races, schemathesis, browsers). The
+# modules whose calls ring longest (5-7 s a test) go first, so that the workers run out of
+# SIP calls at about the same time rather than one finishing a long call alone.
+LAST = (
+    "tests/sip/test_timeline_calls.py",
+    "tests/sip/test_answer_and_rules.py",
+    "tests/sip/test_final_actions.py",
+    "tests/sip/test_enhanced_calls.py",
+    "tests/sip/test_parallel_calls.py",
+    "tests/sip/",
+)
 
 
 def _spread(nodeid: str) -> tuple[int, str]:
     """The position of the test's module in SPREAD (len(SPREAD) if absent, after that for
-    LAST) and its mode."""
+    LAST, in its order) and its mode."""
     path = nodeid.split("::")[0]
-    if path.startswith(LAST):
-        return len(SPREAD) + 1, "test"
+    for position, prefix in enumerate(LAST):
+        if path.startswith(prefix):
+            return len(SPREAD) + 1 + position, "test"
     for position, (prefix, mode) in enumerate(SPREAD):
         if path.startswith(prefix):
             return position, mode
@@ -97,7 +119,12 @@ def _spread(nodeid: str) -> tuple[int, str]:
 
 
 def _work_unit(nodeid: str) -> str:
-    """The tests one worker runs together: a module, a test function, or one test."""
+    """The tests one worker runs together: a module, a test function, one test, or one of
+    the browser units."""
+    path = nodeid.split("::")[0]
+    for number, modules in enumerate(BROWSER_UNITS):
+        if path in modules:
+            return f"browser unit {number}"
     mode = _spread(nodeid)[1]
     if mode == "test":
         return nodeid

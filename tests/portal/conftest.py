@@ -28,8 +28,15 @@ REQUIRE_BROWSER = os.environ.get("RINGFORWARD_REQUIRE_BROWSER") == "1"
 expect.set_options(timeout=10_000)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """One Chromium while this package's tests follow one another in a process: started
+    for the first test that needs it, closed before the first test from elsewhere (pytest
+    ends a package's fixtures when the next test is outside it). Playwright's sync API runs
+    an event loop in the test process while it lives, in which other tests' ``asyncio.run``
+    would fail; none of this package's tests calls it. In a parallel run, tests/conftest.py
+    hands out the browser modules in a few units of several modules each, so that a
+    worker starts Playwright and Chromium (about 1.5 CPU-seconds) once per unit."""
     if not CHROMIUM.exists():
         if REQUIRE_BROWSER:
             pytest.fail(f"{CHROMIUM} is required (RINGFORWARD_REQUIRE_BROWSER=1) but missing")
