@@ -13,8 +13,6 @@ import os
 import signal
 import socket
 import ssl
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -24,6 +22,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
+
+from tests.support.serve_processes import ServeProcess, start_serve_process
 
 T = TypeVar("T")
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -147,7 +147,7 @@ class LiveServer:
     port: int = field(default_factory=free_port)
     log_path: Path | None = None
     process: bool = False
-    _popen: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    _popen: ServeProcess | None = field(default=None, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
     _uvicorn: Any = field(default=None, repr=False)
 
@@ -212,27 +212,15 @@ class LiveServer:
         return self
 
     def _start_process(self, timeout: float) -> LiveServer:
-        command = [
-            sys.executable,
-            "-m",
-            "ringforward.cli.main",
-            "serve",
-            "--port",
-            str(self.port),
-            "--db",
-            self.db_url,
-            "--demo",
-            *self.extra_args,
-        ]
-        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        self._popen = subprocess.Popen(
-            command, stdout=log, stderr=log, env={**os.environ, **self.env}
+        arguments = ["serve", "--port", str(self.port), "--db", self.db_url, "--demo"]
+        self._popen = start_serve_process(
+            [*arguments, *self.extra_args], {**os.environ, **self.env}, self.log_path
         )
         deadline = time.monotonic() + timeout
         with httpx.Client(verify=TLS, timeout=1) as http:
             while time.monotonic() < deadline:
-                if self._popen.poll() is not None:
-                    raise RuntimeError(f"server exited with {self._popen.returncode}")
+                if not self._popen.running():
+                    raise RuntimeError(f"server exited (log: {self.log_path})")
                 try:
                     if http.get(f"{self.base_url}/restapi").status_code == 200:
                         return self
@@ -246,13 +234,11 @@ class LiveServer:
             self._uvicorn.should_exit = True
             self._thread.join(timeout=30)
             self._thread = self._uvicorn = None
-        if self._popen and self._popen.poll() is None:
+        if self._popen and self._popen.running():
             self._popen.send_signal(sig)
-            try:
+            if not self._popen.wait(timeout=15):
+                self._popen.send_signal(signal.SIGKILL)
                 self._popen.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self._popen.kill()
-                self._popen.wait()
         self._popen = None
 
     def restart(self) -> LiveServer:
