@@ -19,6 +19,7 @@ from _pytest.nodeid import NodeId
 from hypothesis import HealthCheck, settings
 
 from tests.support.rest import sign_in
+from tests.support.serve_processes import start_shared
 from tests.support.servers import (
     LiveServer,
     create_postgres_database,
@@ -226,3 +227,11 @@ def portal_visitor(shared_server: LiveServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=shared_server.base_url, timeout=30) as client:
         assert sign_in(client).status_code == 303
         yield client
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # A parallel run's workers share one fork server for their server processes, started
+    # before them (tests/support/serve_processes.py): one import of the server, not six.
+    if session.config.pluginmanager.has_plugin("dsession"):
+        start_shared()

@@ -2,18 +2,18 @@
 
 A server process spends about a CPU-second importing FastAPI, SQLAlchemy, pydantic,
 uvicorn and the project before it serves, and the suite starts dozens of them.
-``python forked_server.py`` imports all of that once, then reads one request per line on
-stdin (JSON: the command line's arguments, the environment, the working directory and
-the log file) and forks a child that runs the command line as ``python -m
-ringforward.cli.main`` would, answering the child's pid on stdout. The child is a process
-of its own (its own memory, sockets, database connections and signals), stopped, killed
-and started again like any other; only the imports are shared. This process stays
-single-threaded so that ``fork`` is safe, and it ends when its stdin closes.
+``python forked_server.py SOCKET`` imports all of that once, then listens on the Unix
+socket ``SOCKET``: each connection sends one request line (JSON: the command line's
+arguments, the environment, the working directory and the log file), and this process
+forks a child that runs the command line as ``python -m ringforward.cli.main`` would,
+answering the child's pid. The child is a process of its own (its own memory, sockets,
+database connections and signals), stopped, killed and started again like any other;
+only the imports are shared. This process stays single-threaded so that ``fork`` is
+safe; it ends when its stdin closes (its starter ended).
 
-What the project reads from the environment at import time
-(``RINGFORWARD_PASSWORD_HASH_COST``) is read here once: the suite sets it before this
-process starts (``tests/conftest.py``), and ``serve_processes.py`` starts a plain
-process instead when a server's own environment asks for another value.
+What the project reads from the environment at import time is read here once; a request
+whose environment asks for another value of it is refused (``{"refused": ...}``), and
+its server is started afresh instead (``serve_processes.py``).
 """
 
 from __future__ import annotations
@@ -21,11 +21,15 @@ from __future__ import annotations
 import json
 import os
 import select
+import socket
 import sys
 import traceback
 from typing import Any, NoReturn
 
 from forked_cli import _exit_code
+
+# Read by the project at import time (service/secrets.py).
+READ_AT_IMPORT = ("RINGFORWARD_PASSWORD_HASH_COST",)
 
 
 def _import_what_serve_imports() -> Any:
@@ -47,13 +51,14 @@ def _import_what_serve_imports() -> Any:
     return app
 
 
-def _child(app: Any, request: dict[str, Any]) -> NoReturn:
+def _child(app: Any, request: dict[str, Any], listener: socket.socket) -> NoReturn:
     code = 1
     try:
+        listener.close()
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        # stdin and stdout were this process's requests and answers: not the child's.
+        # stdin tells this process when its starter ended: not the child's business.
         nothing = os.open(os.devnull, os.O_RDONLY)
         os.dup2(nothing, 0)
         os.close(nothing)
@@ -92,22 +97,36 @@ def _reap() -> None:
             return
 
 
-def main() -> None:
-    app = _import_what_serve_imports()
-    requests = sys.stdin.buffer
-    print(json.dumps({"ready": os.getpid()}), flush=True)
-    while True:
-        readable, _, _ = select.select([requests], [], [], 1.0)
-        _reap()
-        if not readable:
-            continue
-        line = requests.readline()
-        if not line:
+def _answer(app: Any, connection: socket.socket, listener: socket.socket) -> None:
+    with connection, connection.makefile("rb") as lines:
+        request = json.loads(lines.readline())
+        refused = [
+            name for name in READ_AT_IMPORT if request["env"].get(name) != os.environ.get(name)
+        ]
+        if refused:
+            connection.sendall(json.dumps({"refused": refused}).encode() + b"\n")
             return
         pid = os.fork()
         if pid == 0:
-            _child(app, json.loads(line))
-        print(json.dumps({"pid": pid}), flush=True)
+            connection.close()
+            _child(app, request, listener)
+        connection.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+
+
+def main() -> None:
+    app = _import_what_serve_imports()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(sys.argv[1])
+    listener.listen(64)
+    print("ready", flush=True)
+    while True:
+        readable, _, _ = select.select([listener, sys.stdin], [], [], 1.0)
+        _reap()
+        if sys.stdin in readable and not sys.stdin.buffer.read1(1):
+            return
+        if listener in readable:
+            connection, _ = listener.accept()
+            _answer(app, connection, listener)
 
 
 if __name__ == "__main__":

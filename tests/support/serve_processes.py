@@ -1,12 +1,15 @@
 """``ringforward serve`` as a process of its own, forked from one that has imported it.
 
-Each test process keeps one fork server (``forked_server.py``), started when it first
-needs a server process: a child forked from it serves within a fraction of a CPU-second
-instead of importing everything first. A server whose environment asks for another value
-of what the project reads at import time is started afresh, as ``python -m
-ringforward.cli.main``. Either way the test holds a ``ServeProcess``: its end is watched
-through a pidfd (the fork server, not the test, is the child's parent), and signals go
-through that pidfd, so they can never reach another process that took the pid over.
+A fork server (``forked_server.py``) forks every server process the tests start: a child
+serves within a fraction of a CPU-second instead of importing everything first. A
+parallel run starts one for all its workers before they start (``start_shared``, called
+by ``tests/conftest.py``; the workers find its socket in ``FORK_SERVER_VARIABLE``); any
+other test process starts its own when it first needs one. A server whose environment
+asks for another value of what the project reads at import time is started afresh, as
+``python -m ringforward.cli.main``. Either way the test holds a ``ServeProcess``: its end
+is watched through a pidfd (the fork server, not the test, is the child's parent), and
+signals go through that pidfd, so they can never reach another process that took the pid
+over.
 """
 
 from __future__ import annotations
@@ -16,16 +19,16 @@ import contextlib
 import json
 import os
 import select
+import shutil
 import signal
+import socket
 import subprocess
 import sys
-import threading
+import tempfile
 from pathlib import Path
 from typing import IO
 
 _FORK_SERVER = Path(__file__).with_name("forked_server.py")
-# As in forked_server.py: what the project reads from the environment at import time.
-_READ_AT_IMPORT = ("RINGFORWARD_PASSWORD_HASH_COST",)
 
 
 class ServeProcess:
@@ -62,39 +65,24 @@ class ServeProcess:
                 signal.pidfd_send_signal(self._pidfd, sig)
 
 
+FORK_SERVER_VARIABLE = "RINGFORWARD_TEST_FORK_SERVER"
+
+
 class _ForkServer:
+    """A fork server this process started; it ends when this process does."""
+
     def __init__(self) -> None:
-        self.environment = dict(os.environ)
+        self.directory = tempfile.mkdtemp(prefix="ringforward-forks-")
+        self.socket_path = os.path.join(self.directory, "socket")
         self._process = subprocess.Popen(
-            [sys.executable, str(_FORK_SERVER)],
+            [sys.executable, str(_FORK_SERVER), self.socket_path],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            env=self.environment,
         )
-        self._lock = threading.Lock()
-        self._answer()  # ready once it has imported everything
-
-    def _answer(self) -> dict[str, int]:
         stdout: IO[bytes] | None = self._process.stdout
-        line = stdout.readline() if stdout is not None else b""
-        if not line:
-            raise RuntimeError("the fork server for server processes has ended")
-        answer: dict[str, int] = json.loads(line)
-        return answer
-
-    def fork(self, arguments: list[str], env: dict[str, str], log_path: Path | None) -> int:
-        request = {
-            "args": arguments,
-            "env": env,
-            "cwd": os.getcwd(),
-            "log": str(log_path) if log_path else None,
-        }
-        with self._lock:
-            stdin = self._process.stdin
-            assert stdin is not None
-            stdin.write(json.dumps(request).encode() + b"\n")
-            stdin.flush()
-            return self._answer()["pid"]
+        if stdout is None or stdout.readline() != b"ready\n":
+            raise RuntimeError("the fork server for server processes did not start")
+        atexit.register(self.close)
 
     def close(self) -> None:
         if self._process.stdin is not None:
@@ -104,26 +92,52 @@ class _ForkServer:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+        shutil.rmtree(self.directory, ignore_errors=True)
 
 
-_fork_server: _ForkServer | None = None
+_own: _ForkServer | None = None
 
 
-def _shared_fork_server() -> _ForkServer:
-    global _fork_server
-    if _fork_server is None:
-        _fork_server = _ForkServer()
-        atexit.register(_fork_server.close)
-    return _fork_server
+def start_shared() -> None:
+    """Start a fork server for the test processes this one will start (xdist's workers)."""
+    global _own
+    if _own is None:
+        _own = _ForkServer()
+        os.environ[FORK_SERVER_VARIABLE] = _own.socket_path
+
+
+def _fork(arguments: list[str], env: dict[str, str], log_path: Path | None) -> int | None:
+    """The pid of the child forked for this command line; None if it must start afresh."""
+    global _own
+    path = os.environ.get(FORK_SERVER_VARIABLE)
+    if path is None:
+        if _own is None:
+            _own = _ForkServer()
+        path = _own.socket_path
+    request = {
+        "args": arguments,
+        "env": env,
+        "cwd": os.getcwd(),
+        "log": str(log_path) if log_path else None,
+    }
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connection.connect(path)
+        connection.sendall(json.dumps(request).encode() + b"\n")
+        with connection.makefile("rb") as answers:
+            line = answers.readline()
+    if not line:
+        raise RuntimeError("the fork server for server processes has ended")
+    answer: dict[str, int] = json.loads(line)
+    return answer.get("pid")
 
 
 def start_serve_process(
     arguments: list[str], env: dict[str, str], log_path: Path | None
 ) -> ServeProcess:
     """``ringforward <arguments>`` in a process of its own, with exactly ``env``."""
-    fork_server = _shared_fork_server()
-    if all(env.get(name) == fork_server.environment.get(name) for name in _READ_AT_IMPORT):
-        return ServeProcess(fork_server.fork(arguments, env, log_path))
+    pid = _fork(arguments, env, log_path)
+    if pid is not None:
+        return ServeProcess(pid)
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
     command = [sys.executable, "-m", "ringforward.cli.main", *arguments]
     popen = subprocess.Popen(command, stdout=log, stderr=log, env=env)
