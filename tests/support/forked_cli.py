@@ -17,6 +17,7 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -31,13 +32,12 @@ def _exit_code(exit: SystemExit) -> int:
     return 1
 
 
-def _child(app: Any, arguments: list[str], output: Path) -> NoReturn:
+def run_and_exit(app: Any, arguments: list[str], prepare: Callable[[], None]) -> NoReturn:
+    """In a forked child: ``prepare()`` its descriptors and surroundings, run
+    ``ringforward *arguments``, and end the process with the status the command gives."""
     code = 1
     try:
-        for name, descriptor in ((".out", 1), (".err", 2)):
-            opened = os.open(output.with_suffix(name), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-            os.dup2(opened, descriptor)
-            os.close(opened)
+        prepare()
         try:
             app(args=arguments, prog_name="ringforward")
             code = 0
@@ -50,6 +50,16 @@ def _child(app: Any, arguments: list[str], output: Path) -> NoReturn:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+
+
+def _child(app: Any, arguments: list[str], output: Path) -> NoReturn:
+    def to_files() -> None:
+        for name, descriptor in ((".out", 1), (".err", 2)):
+            opened = os.open(output.with_suffix(name), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            os.dup2(opened, descriptor)
+            os.close(opened)
+
+    run_and_exit(app, arguments, to_files)
 
 
 def _import_what_a_run_imports() -> None:

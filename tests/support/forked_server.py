@@ -23,10 +23,9 @@ import os
 import select
 import socket
 import sys
-import traceback
 from typing import Any, NoReturn
 
-from forked_cli import _exit_code
+from forked_cli import run_and_exit
 
 # Read by the project at import time (service/secrets.py).
 READ_AT_IMPORT = ("RINGFORWARD_PASSWORD_HASH_COST",)
@@ -52,8 +51,7 @@ def _import_what_serve_imports() -> Any:
 
 
 def _child(app: Any, request: dict[str, Any], listener: socket.socket) -> NoReturn:
-    code = 1
-    try:
+    def as_asked() -> None:
         listener.close()
         os.chdir(request["cwd"])
         os.environ.clear()
@@ -72,18 +70,8 @@ def _child(app: Any, request: dict[str, Any], listener: socket.socket) -> NoRetu
         os.dup2(output, 2)
         os.close(output)
         sys.argv = ["ringforward", *request["args"]]
-        try:
-            app(args=request["args"], prog_name="ringforward")
-            code = 0
-        except SystemExit as exit:
-            code = _exit_code(exit)
-        except BaseException:  # what an uncaught exception does to a process
-            traceback.print_exc()
-            code = 1
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
+
+    run_and_exit(app, request["args"], as_asked)
 
 
 def _reap() -> None:
