@@ -9,7 +9,7 @@ principal cache (``principal_under``), the account's generation as the route's
 guard keeps it, the body parsed as ``api/body.py`` parses it, the same use case
 (``update_rule_remembered``: same schema check, permission rule, If-Match rule, merge,
 save and audit record, in the same write group) and the same response
-(``routes/answering_rule.rule_response``).
+(``api/rule_answer.rule_response``, the routes' own).
 
 Everything else goes to the full application unchanged, so every error is answered
 there, exactly as before: another method or path, a query string, an encoded path, a
@@ -32,7 +32,7 @@ from ringforward.api.buffered_body import read_ahead
 from ringforward.api.errors import HttpError
 from ringforward.api.fast_reads import caller_of
 from ringforward.api.fast_simulate import declares_json
-from ringforward.api.routes.answering_rule import if_match_of, rule_response
+from ringforward.api.rule_answer import if_match_of, rule_response
 from ringforward.api.text_guard import unstorable_json
 from ringforward.domain.comm_handling.model import LEGACY
 from ringforward.domain.errors import DomainError

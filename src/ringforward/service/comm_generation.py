@@ -40,14 +40,9 @@ async def require_generation(
         raise wrong_generation(generation)
 
 
-def remembered_generation(db: Database, account_id: str) -> str | None:
-    """The account's generation from memory alone, if still current; None when only the
-    database can tell."""
-    return generation_under(db, db.changes.structure_stamp(), account_id)
-
-
 def generation_under(db: Database, stamp: Hashable | None, account_id: str) -> str | None:
-    """``remembered_generation`` with the structure stamp already taken."""
+    """The account's generation from memory alone, if still current under the structure
+    stamp ``stamp`` (taken by the caller); None when only the database can tell."""
     kept = _kept(db)
     found = kept.get(account_id) if stamp is not None else None
     if found is None or found[0] != stamp:
@@ -57,11 +52,12 @@ def generation_under(db: Database, stamp: Hashable | None, account_id: str) -> s
 
 
 async def _generation(db: Database, account_id: str) -> str:
-    remembered = remembered_generation(db, account_id)
+    # Taken before the database is read: what is kept under it is never newer than it.
+    stamp = db.changes.structure_stamp()
+    remembered = generation_under(db, stamp, account_id)
     if remembered is not None:
         return remembered
     kept = _kept(db)
-    stamp = db.changes.structure_stamp()
     async with stored(db, writing=False) as repos:
         generation = await repos.comm.generation(account_id)
     if stamp is not None:

@@ -6,17 +6,14 @@ from typing import Any
 
 import jsonpatch
 from fastapi import Depends, Request, Response
-from starlette.types import Scope
 
 from ringforward.api.body import read_json, read_json_value
 from ringforward.api.deps import (
     BaseUrl,
     Paging,
     base_url,
-    base_url_of,
     extension_router,
     extensions_enabled,
-    extensions_on,
     principal,
     query_flag,
     wants_fresh,
@@ -25,12 +22,11 @@ from ringforward.api.errors import HttpError
 from ringforward.api.extension_call import Ext, extension_page
 from ringforward.api.render import rule_json
 from ringforward.api.routes.generation_guard import legacy_only
+from ringforward.api.rule_answer import if_match_of, rule_response
 from ringforward.domain.errors import ConflictError, invalid
 from ringforward.domain.model import RULE_TYPES, AnsweringRule
-from ringforward.json_text import json_bytes
 from ringforward.service import answering_rules as use_cases
 from ringforward.service.answering_rules import RuleFilter, RuleView
-from ringforward.service.rules_store import etag_of
 
 # v1.0 answering rules exist only on legacy accounts; the guard authenticates first.
 router = extension_router("answering-rule", Depends(legacy_only))
@@ -46,24 +42,6 @@ def _json_patch_allowed(request: Request) -> None:
 patch_router = extension_router(
     "answering-rule", Depends(_json_patch_allowed), Depends(principal), Depends(legacy_only)
 )
-
-
-def rule_response(scope: Scope, view: RuleView, *, show_inactive: bool = False) -> Response:
-    """The answer with one rule, of the routes here and of ``api/fast_writes.py``."""
-    body = rule_json(
-        base_url_of(scope),
-        view.target.extension,
-        view.rule,
-        view.numbers,
-        show_inactive=show_inactive,
-    )
-    headers = {"ETag": etag_of(view.rule)} if extensions_on(scope["app"]) else {}
-    return Response(json_bytes(body), headers=headers, media_type="application/json")
-
-
-def if_match_of(app: Any, header: str | None) -> str | None:
-    """The ``If-Match`` header a write is conditional on; none in strict mode."""
-    return header if extensions_on(app) else None
 
 
 @router.get("")
