@@ -13,34 +13,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import tempfile
-import time
-from pathlib import Path
 from typing import Any
 
 import httpx
-from tests.support.servers import create_postgres_database, drop_postgres_database
+from benchmarks.in_process import ROUNDS, admin_token, cpu_per_request, scratch_database
 
 from ringforward.api.app import create_app
 from ringforward.config import Settings
 
 PATH = "/restapi/v1.0/account/~/extension/~/answering-rule/business-hours-rule"
-ROUNDS = 5
 
 
 async def _token(app: Any) -> str:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-        grant = await client.post(
-            "/restapi/oauth/token",
-            auth=("demo-client-id", "demo-client-secret"),
-            data={
-                "grant_type": "password",
-                "username": "admin@example.com",
-                "password": "Demo-Passw0rd",
-            },
-        )
-        token: str = grant.json()["access_token"]
+        token = await admin_token(client)
         for _ in range(2):  # the second is answered from memory
             answer = await client.get(PATH, headers={"Authorization": f"Bearer {token}"})
             answer.raise_for_status()
@@ -73,17 +60,12 @@ async def measure(url: str, requests: int) -> list[float]:
         async def send(_message: Any) -> None:
             return None
 
-        figures = []
-        for _ in range(ROUNDS):
-            answered = app.state.fast_read_counts.answered
-            started = time.process_time()
+        async def one_round() -> None:
             for _ in range(requests):
                 await app(dict(scope), receive, send)
-            spent = time.process_time() - started
-            if app.state.fast_read_counts.answered - answered != requests:
-                raise RuntimeError("a GET was not answered from memory")
-            figures.append(spent / requests * 1e6)
-    return figures
+
+        counts = app.state.fast_read_counts
+        return await cpu_per_request(requests, one_round, lambda: counts.answered)
 
 
 def main() -> None:
@@ -91,16 +73,8 @@ def main() -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--requests", type=int, default=20000, help="GETs per round")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="ringforward-fast-get-") as directory:
-        if args.backend == "sqlite":
-            url = f"sqlite:///{Path(directory) / 'ringforward.db'}"
-        else:
-            url = create_postgres_database()
-        try:
-            figures = asyncio.run(measure(url, args.requests))
-        finally:
-            if args.backend == "postgresql":
-                drop_postgres_database(url)
+    with scratch_database(args.backend) as url:
+        figures = asyncio.run(measure(url, args.requests))
     print(
         f"{args.backend}: {min(figures):.1f} µs of CPU per GET from memory "
         f"(median of {ROUNDS} rounds {statistics.median(figures):.1f} µs)"

@@ -21,21 +21,17 @@ import asyncio
 import itertools
 import json
 import statistics
-import tempfile
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
-from tests.support.servers import create_postgres_database, drop_postgres_database
+from benchmarks.in_process import ROUNDS, admin_token, cpu_per_request, scratch_database
 
 from ringforward.api.app import create_app
 from ringforward.config import Settings
 from ringforward.service.provisioning import DEMO_ACCOUNT_ID, add_extension
 
 RULE = "business-hours-rule"
-ROUNDS = 5
 
 
 def rule_path(extension: str) -> str:
@@ -45,21 +41,6 @@ def rule_path(extension: str) -> str:
 def put_body(ring_count: int, number_id: str) -> bytes:
     group = {"index": 1, "ringCount": ring_count, "forwardingNumbers": [{"id": number_id}]}
     return json.dumps({"forwarding": {"rules": [group]}}, separators=(",", ":")).encode()
-
-
-async def _token(client: httpx.AsyncClient) -> str:
-    grant = await client.post(
-        "/restapi/oauth/token",
-        auth=("demo-client-id", "demo-client-secret"),
-        data={
-            "grant_type": "password",
-            "username": "admin@example.com",
-            "password": "Demo-Passw0rd",
-        },
-    )
-    grant.raise_for_status()
-    token: str = grant.json()["access_token"]
-    return token
 
 
 async def _targets(app: Any, client: httpx.AsyncClient, extensions: int) -> list[tuple[str, str]]:
@@ -137,7 +118,7 @@ async def measure(url: str, requests: int, clients: int, extensions: int) -> lis
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-            token = await _token(client)
+            token = await admin_token(client)
             client.headers["Authorization"] = f"Bearer {token}"
             targets = await _targets(app, client, extensions)
             for path, number in targets:  # once each: the principal and the reads are kept
@@ -152,18 +133,12 @@ async def measure(url: str, requests: int, clients: int, extensions: int) -> lis
             for body in [put_body(ring_count, number)]
         ]
         counts = app.state.fast_write_counts
-        figures = []
-        for _ in range(ROUNDS):
-            planned = itertools.islice(itertools.cycle(cycle), requests)
-            answered = counts.answered
 
-            started = time.process_time()
+        async def one_round() -> None:
+            planned = itertools.islice(itertools.cycle(cycle), requests)
             await asyncio.gather(*(_caller(app, planned) for _ in range(clients)))
-            spent = time.process_time() - started
-            if counts.answered - answered != requests:
-                raise RuntimeError("a PUT was not answered by the fast path")
-            figures.append(spent / requests * 1e6)
-    return figures
+
+        return await cpu_per_request(requests, one_round, lambda: counts.answered)
 
 
 def main() -> None:
@@ -173,16 +148,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16, help="concurrent callers")
     parser.add_argument("--extensions", type=int, default=1, help="extensions written in turn")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="ringforward-fast-put-") as directory:
-        if args.backend == "sqlite":
-            url = f"sqlite:///{Path(directory) / 'ringforward.db'}"
-        else:
-            url = create_postgres_database()
-        try:
-            figures = asyncio.run(measure(url, args.requests, args.clients, args.extensions))
-        finally:
-            if args.backend == "postgresql":
-                drop_postgres_database(url)
+    with scratch_database(args.backend) as url:
+        figures = asyncio.run(measure(url, args.requests, args.clients, args.extensions))
     print(
         f"{args.backend}, {args.clients} callers, {args.extensions} extension(s): "
         f"{min(figures):.1f} µs of CPU per PUT answered in front of the router "
